@@ -1,0 +1,87 @@
+import { awscdk, javascript } from 'projen';
+
+/** Handlers in lambda-src/ that esbuild bundles into assets/<name>/index.js at build time. */
+const LAMBDA_HANDLERS = ['enrichment-processor'];
+
+const project = new awscdk.AwsCdkConstructLibrary({
+  name: 'cdk-streaming-pipeline',
+  description:
+    'A complete, secure, monitored real-time streaming pipeline on AWS: Kinesis ingest, Lambda enrichment, '
+    + 'Firehose to an S3 Parquet data lake, CloudWatch dashboard and alarms, cdk-nag compliance, dev/staging/prod presets.',
+  author: 'cdk-streaming-pipeline contributors',
+  authorAddress: 'maintainers@cdk-streaming-pipeline.invalid',
+  repositoryUrl: 'https://github.com/cdk-streaming-pipeline/cdk-streaming-pipeline.git',
+  license: 'Apache-2.0',
+  defaultReleaseBranch: 'main',
+  packageManager: javascript.NodePackageManager.NPM,
+  projenrcTs: true,
+  tsconfigDevFile: 'tsconfig.dev.json',
+  jsiiVersion: '~6.0.0',
+  // The peer floor is what our features need (stable Glue L2: 2.270.0) and what PyPI and Maven Central
+  // serve; development and tests run on the newer aws-cdk-lib pinned in devDeps below.
+  cdkVersion: '2.270.0',
+  constructsVersion: '10.5.1',
+  peerDependencyOptions: { pinnedDevDependency: false },
+  keywords: [
+    'cdk', 'awscdk', 'aws-cdk', 'kinesis', 'kinesis-data-streams', 'firehose', 'streaming',
+    'real-time', 'data-lake', 'parquet', 'lambda', 'cdk-nag', 'analytics',
+  ],
+  publishToPypi: {
+    distName: 'cdk-streaming-pipeline',
+    module: 'cdk_streaming_pipeline',
+  },
+  publishToMaven: {
+    javaPackage: 'io.github.cdkstreamingpipeline',
+    mavenGroupId: 'io.github.cdkstreamingpipeline',
+    mavenArtifactId: 'cdk-streaming-pipeline',
+  },
+  devDeps: [
+    'aws-cdk-lib@2.276.0',
+    'constructs@10.5.1',
+    'cdk-nag@3.0.2',
+    'esbuild@^0.28.2',
+    '@aws-lambda-powertools/logger@^2.36.0',
+    '@aws-sdk/client-kinesis@^3',
+    '@smithy/node-http-handler@^4',
+    '@types/aws-lambda@^8',
+    'kinesalite@^3.3.3',
+    'fast-check@^4',
+  ],
+  gitignore: ['/assets/', '/cdk.out/', '/.bindings/', '/examples/java/target/', '__pycache__/'],
+  jestOptions: {
+    jestConfig: {
+      testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/bindings/'],
+      testTimeout: 60_000,
+    },
+  },
+});
+
+for (const excluded of ['/examples/', '/lambda-src/', '/cdk.out/', '/.bindings/', '/.ci/', '/tsconfig.dev.json', '/assets/*.meta.json']) {
+  project.addPackageIgnore(excluded);
+}
+
+project.tsconfigDev.addInclude('lambda-src/**/*.ts');
+project.tsconfigDev.addInclude('examples/**/*.ts');
+
+const bundle = project.addTask('bundle', {
+  description: 'Bundle the Lambda handlers in lambda-src/ with esbuild (Node.js 22, arm64 runtime) into assets/',
+});
+for (const handler of LAMBDA_HANDLERS) {
+  bundle.exec([
+    'esbuild', `lambda-src/${handler}/index.ts`,
+    '--bundle', '--platform=node', '--target=node22', '--format=cjs', '--minify', '--sourcemap',
+    '--legal-comments=none', `--metafile=assets/${handler}.meta.json`, `--outfile=assets/${handler}/index.js`,
+  ].join(' '));
+}
+project.preCompileTask.spawn(bundle);
+project.testTask.prependSpawn(bundle);
+
+project.addTask('example', {
+  description: 'Synthesize examples/app.ts offline into cdk.out/ (dev, staging, prod) with all five cdk-nag packs and print a table',
+  steps: [
+    { spawn: 'bundle' },
+    { exec: 'ts-node --project tsconfig.dev.json examples/app.ts' },
+  ],
+});
+
+project.synth();
