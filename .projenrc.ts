@@ -47,6 +47,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'kinesalite@^3.3.3',
     'fast-check@^4',
   ],
+  eslintOptions: {
+    dirs: ['src', 'lambda-src'],
+    devdirs: ['test', 'examples', 'projenrc', '.projenrc.ts'],
+  },
   gitignore: ['/assets/', '/cdk.out/', '/.bindings/', '/examples/java/target/', '__pycache__/'],
   jestOptions: {
     jestConfig: {

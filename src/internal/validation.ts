@@ -1,0 +1,35 @@
+import { Duration, Token } from 'aws-cdk-lib';
+
+/**
+ * Throws when a numeric prop is outside its allowed range. Unresolved tokens pass, because their value is
+ * only known at deploy time.
+ *
+ * @param prop the prop's full name, as the user wrote it, e.g. `IngestStreamProps.shardCount`
+ */
+export function validateIntegerInRange(prop: string, value: number | undefined, min: number, max: number): void {
+  if (value === undefined || Token.isUnresolved(value)) {
+    return;
+  }
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`Invalid ${prop}: ${value}. Allowed: an integer from ${min} to ${max}.`);
+  }
+}
+
+/**
+ * Throws when a duration prop is outside its allowed range, measured in the given unit.
+ */
+export function validateDurationInRange(
+  prop: string,
+  value: Duration | undefined,
+  min: number,
+  max: number,
+  unit: 'seconds' | 'hours',
+): void {
+  if (value === undefined || value.isUnresolved()) {
+    return;
+  }
+  const amount = unit === 'seconds' ? value.toSeconds() : value.toHours({ integral: false });
+  if (!Number.isInteger(amount) || amount < min || amount > max) {
+    throw new Error(`Invalid ${prop}: ${value.toHumanString()}. Allowed: a whole number of ${unit} from ${min} to ${max}.`);
+  }
+}

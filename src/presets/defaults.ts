@@ -1,0 +1,80 @@
+import { Duration, Size } from 'aws-cdk-lib';
+import { ShardLevelMetrics, StreamMode } from 'aws-cdk-lib/aws-kinesis';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+
+/**
+ * Every default the constructs use, in one place, so that a change of default is one edit and one test.
+ * Values come from the streaming-pipelines pattern unless a comment says otherwise.
+ */
+export const DEFAULTS = {
+  stream: {
+    mode: StreamMode.ON_DEMAND,
+    provisionedShardCount: 1,
+    retention: Duration.hours(24),
+    /** Kinesis allows 24 hours to 365 days. */
+    retentionHoursRange: { min: 24, max: 8760 },
+    /** Per-stream shard quota of a provisioned stream in most regions; higher limits need a quota raise. */
+    shardCountRange: { min: 1, max: 10_000 },
+    shardLevelMetrics: [
+      ShardLevelMetrics.INCOMING_BYTES,
+      ShardLevelMetrics.INCOMING_RECORDS,
+      ShardLevelMetrics.ITERATOR_AGE_MILLISECONDS,
+    ],
+  },
+  processor: {
+    batchSize: 100,
+    batchSizeRange: { min: 1, max: 10_000 },
+    maxBatchingWindow: Duration.seconds(5),
+    maxBatchingWindowSecondsRange: { min: 0, max: 300 },
+    parallelizationFactor: 4,
+    parallelizationFactorRange: { min: 1, max: 10 },
+    reservedConcurrentExecutions: 100,
+    /** Bounded, so that a poison batch ends in the DLQ instead of blocking its shard for the retention period. */
+    retryAttempts: 5,
+    retryAttemptsRange: { min: 0, max: 10_000 },
+    /** Our choice: JSON parsing and PutRecords are CPU- and network-bound; 512 MiB gives a full vCPU share at low cost. */
+    memorySizeMiB: 512,
+    memorySizeMiBRange: { min: 128, max: 10_240 },
+    /** Our choice: well above one batch of 100 records including PutRecords retries with backoff. */
+    timeout: Duration.seconds(60),
+    timeoutSecondsRange: { min: 1, max: 900 },
+    partitionKeyField: 'user_id',
+    /** SQS maximum, so failed-batch pointers survive long enough to be replayed. */
+    deadLetterRetention: Duration.days(14),
+  },
+  dataLake: {
+    dataOutputPrefix: 'data/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/',
+    errorOutputPrefix: 'errors/!{firehose:error-output-type}/',
+    bufferingSize: Size.mebibytes(128),
+    bufferingSizeMiBRange: { min: 1, max: 128 },
+    bufferingInterval: Duration.seconds(300),
+    bufferingIntervalSecondsRange: { min: 0, max: 900 },
+  },
+  alarms: {
+    /** The pattern: processing lag above 5 minutes. */
+    iteratorAgeMs: 300_000,
+    iteratorAgePeriod: Duration.seconds(300),
+    /** The pattern: any message in the DLQ. */
+    deadLetterMessages: 1,
+    deadLetterPeriod: Duration.seconds(60),
+  },
+  /** Our choice: long enough for an incident review, bounded so that logs do not grow forever. */
+  logRetention: RetentionDays.ONE_YEAR,
+} as const;
+
+/**
+ * What a preset chooses; the pattern's "Environment-Specific Configurations" and PRODUCT.md's table.
+ */
+export interface PresetValues {
+  readonly streamMode: StreamMode;
+  readonly shardCount?: number;
+  readonly retention: Duration;
+}
+
+/** The preset table, as data. Every value is a default that an explicit prop overrides. */
+export const PRESET_TABLE: Record<'dev' | 'staging' | 'prod', PresetValues> = {
+  dev: { streamMode: StreamMode.PROVISIONED, shardCount: 1, retention: Duration.hours(24) },
+  // 72 hours is our choice for staging: the pattern leaves it open, and three days cover a weekend.
+  staging: { streamMode: StreamMode.ON_DEMAND, retention: Duration.hours(72) },
+  prod: { streamMode: StreamMode.ON_DEMAND, retention: Duration.hours(168) },
+};

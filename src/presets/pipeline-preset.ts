@@ -1,0 +1,64 @@
+import { Duration } from 'aws-cdk-lib';
+import { StreamMode } from 'aws-cdk-lib/aws-kinesis';
+import { PRESET_TABLE, PresetValues } from './defaults';
+
+/**
+ * The values a preset chooses. Each is a default: an explicit prop on the pipeline wins.
+ */
+export interface PresetSettings {
+  /** Capacity mode of the ingest and enriched streams. */
+  readonly streamMode: StreamMode;
+  /**
+   * Shards of each stream when `streamMode` is `PROVISIONED`.
+   *
+   * @default - none; required for PROVISIONED
+   */
+  readonly shardCount?: number;
+  /** How long the streams keep records. */
+  readonly retentionPeriod: Duration;
+}
+
+/**
+ * An environment preset: `DEV`, `STAGING` or `PROD`, from the pattern's environment-specific configurations,
+ * or your own with `PipelinePreset.custom(...)`.
+ */
+export class PipelinePreset {
+  /** Development: one provisioned shard, 24 hours retention. */
+  public static readonly DEV = PipelinePreset.fromTable('dev');
+  /** Staging: on-demand streams, 72 hours retention. */
+  public static readonly STAGING = PipelinePreset.fromTable('staging');
+  /** Production: on-demand streams, 7 days retention. */
+  public static readonly PROD = PipelinePreset.fromTable('prod');
+
+  /**
+   * A preset of your own.
+   *
+   * @param name a short name for the preset, used in descriptions
+   * @param settings the values the preset chooses
+   */
+  public static custom(name: string, settings: PresetSettings): PipelinePreset {
+    return new PipelinePreset(name, settings);
+  }
+
+  private static fromTable(name: keyof typeof PRESET_TABLE): PipelinePreset {
+    const values: PresetValues = PRESET_TABLE[name];
+    return new PipelinePreset(name, {
+      streamMode: values.streamMode,
+      shardCount: values.shardCount,
+      retentionPeriod: values.retention,
+    });
+  }
+
+  /** The preset's name: `dev`, `staging`, `prod` or the custom name. */
+  public readonly name: string;
+  /** The values the preset chooses. */
+  public readonly settings: PresetSettings;
+
+  private constructor(name: string, settings: PresetSettings) {
+    if (settings.streamMode === StreamMode.PROVISIONED && settings.shardCount === undefined) {
+      throw new Error(`Invalid PipelinePreset "${name}": streamMode PROVISIONED needs a shardCount. Allowed: an integer from 1.`);
+    }
+    this.name = name;
+    this.settings = settings;
+  }
+}

@@ -1,0 +1,219 @@
+import { Duration, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { Construct } from 'constructs';
+import { validateDurationInRange, validateIntegerInRange } from '../internal/validation';
+import { DEFAULTS } from '../presets/defaults';
+
+/**
+ * Tuning of the S3 data lake sink, shared by `S3DataLakeSinkProps` and the pipeline's props.
+ */
+export interface S3DataLakeSinkOptions {
+  /**
+   * How much data Firehose gathers before writing an object, from 1 to 128 MiB.
+   *
+   * @default Size.mebibytes(128)
+   */
+  readonly bufferingSize?: Size;
+  /**
+   * How long Firehose gathers data before writing an object, from 0 to 900 seconds.
+   *
+   * @default Duration.seconds(300)
+   */
+  readonly bufferingInterval?: Duration;
+  /**
+   * How long Firehose error logs are kept.
+   *
+   * @default RetentionDays.ONE_YEAR
+   */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * Properties of an `S3DataLakeSink`.
+ */
+export interface S3DataLakeSinkProps extends S3DataLakeSinkOptions {
+  /** The stream whose records the sink delivers. */
+  readonly sourceStream: kinesis.IStream;
+  /**
+   * The customer-managed KMS key that encrypts the data lake bucket.
+   *
+   * @default - a new key with rotation enabled
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * What happens to the buckets and the log group when they leave the stack. Data in a deleted bucket is gone.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * A Firehose delivery stream from a Kinesis stream to an encrypted S3 data lake bucket, partitioned by
+ * `data/year=/month=/day=/hour=/`, with failed records under `errors/<error type>/`.
+ */
+export class S3DataLakeSink extends Construct {
+  /** The data lake bucket. */
+  public readonly bucket: s3.IBucket;
+  /** The bucket that receives the data lake bucket's server access logs. */
+  public readonly accessLogsBucket: s3.IBucket;
+  /** The Firehose delivery stream. */
+  public readonly deliveryStream: firehose.IDeliveryStream;
+  /** The role Firehose assumes to read the stream and write the bucket. */
+  public readonly role: iam.IRole;
+  /** The log group of Firehose delivery errors. */
+  public readonly logGroup: logs.ILogGroup;
+
+  constructor(scope: Construct, id: string, props: S3DataLakeSinkProps) {
+    super(scope, id);
+    // Grant S3 log delivery through a bucket policy instead of the legacy ACL, so both buckets can disable ACLs,
+    // whatever the app's feature flags say.
+    this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
+    const defaults = DEFAULTS.dataLake;
+    const bufferingSize = props.bufferingSize ?? defaults.bufferingSize;
+    const bufferingInterval = props.bufferingInterval ?? defaults.bufferingInterval;
+    validateIntegerInRange('S3DataLakeSinkProps.bufferingSize (MiB)', bufferingSize.toMebibytes(),
+      defaults.bufferingSizeMiBRange.min, defaults.bufferingSizeMiBRange.max);
+    validateDurationInRange('S3DataLakeSinkProps.bufferingInterval', bufferingInterval,
+      defaults.bufferingIntervalSecondsRange.min, defaults.bufferingIntervalSecondsRange.max, 'seconds');
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
+      description: `Encrypts the data lake bucket of ${this.node.path}`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+
+    const accessLogsBucket = new s3.Bucket(this, 'AccessLogsBucket', {
+      // S3 server access logging delivers only to buckets encrypted with S3-managed keys.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      removalPolicy,
+    });
+    Validations.of(accessLogsBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This bucket is the server access log target of the data lake bucket; logging it too would need another log bucket without end.',
+    });
+    this.accessLogsBucket = accessLogsBucket;
+
+    const bucket = new s3.Bucket(this, 'Bucket', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey,
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: accessLogsBucket,
+      serverAccessLogsPrefix: 'data-lake/',
+      removalPolicy,
+    });
+    this.bucket = bucket;
+
+    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+      retention: props.logRetention ?? DEFAULTS.logRetention,
+      removalPolicy,
+    });
+
+    const role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('firehose.amazonaws.com'),
+      description: `Lets Firehose read the enriched stream and write the data lake of ${this.node.path}`,
+    });
+    this.grantDelivery(role, props.sourceStream, bucket, encryptionKey);
+    this.role = role;
+
+    // The Firehose L2 grants itself broader access (s3:GetObject*, s3:List*, s3:DeleteObject*, kms:ReEncrypt*)
+    // to the role it is given; handing it an immutable view keeps the role at the statements above.
+    const deliveryRole = role.withoutPolicyUpdates();
+    const deliveryStream = new firehose.DeliveryStream(this, 'DeliveryStream', {
+      source: new firehose.KinesisStreamSource(props.sourceStream),
+      role: deliveryRole,
+      destination: new firehose.S3Bucket(bucket, {
+        role: deliveryRole,
+        dataOutputPrefix: defaults.dataOutputPrefix,
+        errorOutputPrefix: defaults.errorOutputPrefix,
+        bufferingSize,
+        bufferingInterval,
+        compression: firehose.Compression.GZIP,
+        encryptionKey,
+        loggingConfig: new firehose.EnableLogging(this.logGroup),
+      }),
+    });
+    deliveryStream.node.addDependency(role);
+    Validations.of(deliveryStream).acknowledge({
+      id: 'AwsSolutions-KDF1',
+      reason: 'Firehose server-side encryption applies to Direct PUT only and CloudFormation rejects it for a Kinesis stream source. Records stay encrypted with the pipeline key in the source stream and in the bucket, and TLS in between.',
+    });
+    this.deliveryStream = deliveryStream;
+  }
+
+  /**
+   * Records the delivery stream received from the source stream (sum over the period).
+   *
+   * @default - sum over 5 minutes
+   */
+  public metricIncomingRecords(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.deliveryStream.metricIncomingRecords({ statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  /**
+   * Age of the oldest record not yet delivered to S3, in seconds (maximum over the period).
+   *
+   * @default - maximum over 5 minutes
+   */
+  public metricDataFreshness(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.deliveryStream.metric('DeliveryToS3.DataFreshness', { statistic: cloudwatch.Stats.MAXIMUM, ...props });
+  }
+
+  /**
+   * Share of successful S3 puts (average over the period, 1 = all succeeded).
+   *
+   * @default - average over 5 minutes
+   */
+  public metricDeliverySuccess(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.deliveryStream.metric('DeliveryToS3.Success', { statistic: cloudwatch.Stats.AVERAGE, ...props });
+  }
+
+  private grantDelivery(role: iam.Role, sourceStream: kinesis.IStream, bucket: s3.IBucket, key: kms.IKey): void {
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['kinesis:DescribeStream', 'kinesis:DescribeStreamSummary', 'kinesis:GetShardIterator', 'kinesis:GetRecords', 'kinesis:ListShards'],
+      resources: [sourceStream.streamArn],
+    }));
+    sourceStream.encryptionKey?.grant(role, 'kms:Decrypt');
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
+      resources: [bucket.bucketArn],
+    }));
+    const objectPrefixes = [DEFAULTS.dataLake.dataOutputPrefix, DEFAULTS.dataLake.errorOutputPrefix]
+      .map(prefix => prefix.split('/')[0]);
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
+      resources: objectPrefixes.map(prefix => bucket.arnForObjects(`${prefix}/*`)),
+    }));
+    for (const prefix of objectPrefixes) {
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${this.bucketLogicalIdPlaceholder(bucket)}.Arn>/${prefix}/*]`,
+        reason: `Firehose names objects itself under the ${prefix}/ prefix (time-partitioned); keys are unknown in advance, so writes are scoped to the prefix.`,
+      });
+    }
+    key.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['logs:PutLogEvents'],
+      resources: [this.logGroup.logGroupArn],
+    }));
+  }
+
+  /** The form in which compliance findings name the bucket's ARN token. */
+  private bucketLogicalIdPlaceholder(bucket: s3.IBucket): string {
+    const cfnBucket = bucket.node.defaultChild as s3.CfnBucket;
+    return Stack.of(this).resolve(cfnBucket.logicalId);
+  }
+}

@@ -1,0 +1,149 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import { IngestStream, IngestStreamOptions } from './ingest/ingest-stream';
+import { PipelineDashboard } from './monitoring/pipeline-dashboard';
+import { PipelinePreset } from './presets/pipeline-preset';
+import { EnrichmentProcessor, EnrichmentProcessorOptions } from './processing/enrichment-processor';
+import { RecordSchema } from './schema/record-schema';
+import { S3DataLakeSink, S3DataLakeSinkOptions } from './sinks/s3-data-lake-sink';
+
+/**
+ * Properties of a `StreamingPipeline`.
+ */
+export interface StreamingPipelineProps {
+  /**
+   * The environment preset whose values are the defaults of everything below.
+   *
+   * @default PipelinePreset.DEV
+   */
+  readonly preset?: PipelinePreset;
+  /**
+   * The shape of the records producers send.
+   *
+   * @default RecordSchema.seedEvent()
+   */
+  readonly recordSchema?: RecordSchema;
+  /**
+   * Options of the ingest stream; each given value wins over the preset.
+   *
+   * @default - the preset's stream mode, shard count and retention
+   */
+  readonly ingestStream?: IngestStreamOptions;
+  /**
+   * Options of the enriched stream; each given value wins over the preset.
+   *
+   * @default - the preset's stream mode, shard count and retention
+   */
+  readonly enrichedStream?: IngestStreamOptions;
+  /**
+   * Options of the enrichment processor.
+   *
+   * @default - batch 100, window 5 s, parallelization 4, reserved concurrency 100
+   */
+  readonly processor?: EnrichmentProcessorOptions;
+  /**
+   * Options of the S3 data lake sink.
+   *
+   * @default - buffering 128 MiB / 300 s
+   */
+  readonly dataLake?: S3DataLakeSinkOptions;
+  /**
+   * The customer-managed KMS key that encrypts every resource of the pipeline.
+   *
+   * @default - a new key with rotation enabled
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * The topic alarms notify.
+   *
+   * @default - a new encrypted topic
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /**
+   * What happens to stateful resources (streams, buckets, queues, log groups, key) when they leave the stack.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/**
+ * A complete real-time streaming pipeline: an encrypted ingest stream, a Lambda processor that validates and
+ * enriches records into an enriched stream, a Firehose sink into an encrypted S3 data lake, and a dashboard
+ * with alarms. Configure it with a preset and override any value with an explicit prop.
+ */
+export class StreamingPipeline extends Construct {
+  /** The preset this pipeline was built from. */
+  public readonly preset: PipelinePreset;
+  /** The record schema the pipeline validates against. */
+  public readonly recordSchema: RecordSchema;
+  /** The key that encrypts the pipeline's resources. */
+  public readonly encryptionKey: kms.IKey;
+  /** The stream producers write to. */
+  public readonly ingestStream: IngestStream;
+  /** The Lambda processor between the two streams. */
+  public readonly processor: EnrichmentProcessor;
+  /** The stream of validated, enriched records. */
+  public readonly enrichedStream: IngestStream;
+  /** The Firehose sink into the S3 data lake. */
+  public readonly dataLake: S3DataLakeSink;
+  /** The dashboard and alarms. */
+  public readonly monitoring: PipelineDashboard;
+
+  constructor(scope: Construct, id: string, props: StreamingPipelineProps = {}) {
+    super(scope, id);
+    this.preset = props.preset ?? PipelinePreset.DEV;
+    this.recordSchema = props.recordSchema ?? RecordSchema.seedEvent();
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
+      description: `Encrypts the streaming pipeline ${this.node.path}`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    const shared = { encryptionKey: this.encryptionKey, removalPolicy };
+
+    this.ingestStream = new IngestStream(this, 'IngestStream', {
+      ...this.streamOptions(props.ingestStream, removalPolicy),
+      encryptionKey: this.encryptionKey,
+    });
+    this.enrichedStream = new IngestStream(this, 'EnrichedStream', {
+      ...this.streamOptions(props.enrichedStream, removalPolicy),
+      encryptionKey: this.encryptionKey,
+    });
+    this.processor = new EnrichmentProcessor(this, 'Processor', {
+      ...props.processor,
+      ...shared,
+      sourceStream: this.ingestStream.stream,
+      destinationStream: this.enrichedStream.stream,
+      recordSchema: this.recordSchema,
+    });
+    this.dataLake = new S3DataLakeSink(this, 'DataLake', {
+      ...props.dataLake,
+      ...shared,
+      sourceStream: this.enrichedStream.stream,
+    });
+    this.monitoring = new PipelineDashboard(this, 'Monitoring', {
+      ingestStream: this.ingestStream,
+      processor: this.processor,
+      enrichedStream: this.enrichedStream,
+      dataLake: this.dataLake,
+      alarmTopic: props.alarmTopic,
+      encryptionKey: this.encryptionKey,
+    });
+  }
+
+  /** The preset's stream settings, with every explicitly given option winning. */
+  private streamOptions(explicit: IngestStreamOptions = {}, removalPolicy: RemovalPolicy): IngestStreamOptions {
+    const settings = this.preset.settings;
+    const streamMode = explicit.streamMode ?? settings.streamMode;
+    return {
+      streamMode,
+      // A preset's shard count belongs to its own stream mode; an explicit mode change drops it.
+      shardCount: explicit.shardCount ?? (streamMode === settings.streamMode ? settings.shardCount : undefined),
+      retentionPeriod: explicit.retentionPeriod ?? settings.retentionPeriod,
+      removalPolicy: explicit.removalPolicy ?? removalPolicy,
+    };
+  }
+}
