@@ -80,6 +80,12 @@ for (const handler of LAMBDA_HANDLERS) {
 project.preCompileTask.spawn(bundle);
 project.testTask.prependSpawn(bundle);
 
+// jsii-pacmak builds the jar in a Maven repository of its own unless told otherwise; use the shared one, in which
+// test/bindings/prepare-maven.sh makes aws-cdk-lib's version range resolvable (see that script).
+const packageJava = project.tasks.tryFind('package:java')!;
+packageJava.reset('bash test/bindings/prepare-maven.sh');
+packageJava.exec('jsii-pacmak -v --target java --maven-local-repository "$HOME/.m2/repository"');
+
 project.addTask('example', {
   description: 'Synthesize examples/app.ts offline into cdk.out/ (dev, staging, prod) with all five cdk-nag packs and print a table',
   steps: [

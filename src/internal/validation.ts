@@ -30,6 +30,6 @@ export function validateDurationInRange(
   }
   const amount = unit === 'seconds' ? value.toSeconds() : value.toHours({ integral: false });
   if (!Number.isInteger(amount) || amount < min || amount > max) {
-    throw new Error(`Invalid ${prop}: ${value.toHumanString()}. Allowed: a whole number of ${unit} from ${min} to ${max}.`);
+    throw new Error(`Invalid ${prop}: ${amount} ${unit}. Allowed: a whole number of ${unit} from ${min} to ${max}.`);
   }
 }

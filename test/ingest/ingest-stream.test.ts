@@ -1,0 +1,104 @@
+import { Duration } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { CfnStream, StreamMode } from 'aws-cdk-lib/aws-kinesis';
+import { IngestStream } from '../../src';
+import { newStack, templateOf } from '../support/stack';
+
+describe('IngestStream', () => {
+  test('defaults: on-demand, 24 hours, customer-managed key with rotation, shard-level metrics, retained', () => {
+    const stack = newStack();
+    new IngestStream(stack, 'Ingest');
+    const template = templateOf(stack);
+    template.hasResource('AWS::Kinesis::Stream', {
+      Properties: {
+        StreamModeDetails: { StreamMode: 'ON_DEMAND' },
+        RetentionPeriodHours: 24,
+        StreamEncryption: { EncryptionType: 'KMS', KeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('IngestKey'), 'Arn'] } },
+        DesiredShardLevelMetrics: ['IncomingBytes', 'IncomingRecords', 'IteratorAgeMilliseconds'],
+        ShardCount: Match.absent(),
+      },
+      DeletionPolicy: 'Retain',
+    });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  test('provisioned with a shard count and longer retention', () => {
+    const stack = newStack();
+    new IngestStream(stack, 'Ingest', { streamMode: StreamMode.PROVISIONED, shardCount: 6, retentionPeriod: Duration.days(7) });
+    templateOf(stack).hasResourceProperties('AWS::Kinesis::Stream', {
+      StreamModeDetails: { StreamMode: 'PROVISIONED' },
+      ShardCount: 6,
+      RetentionPeriodHours: 168,
+    });
+  });
+
+  test('provisioned without a shard count gets one shard', () => {
+    const stack = newStack();
+    new IngestStream(stack, 'Ingest', { streamMode: StreamMode.PROVISIONED });
+    templateOf(stack).hasResourceProperties('AWS::Kinesis::Stream', { ShardCount: 1 });
+  });
+
+  test.each([
+    [{ retentionPeriod: Duration.hours(23) }, 'Invalid IngestStreamProps.retentionPeriod: 23 hours. Allowed: a whole number of hours from 24 to 8760.'],
+    [{ retentionPeriod: Duration.hours(8761) }, 'Invalid IngestStreamProps.retentionPeriod: 8761 hours'],
+    [{ retentionPeriod: Duration.minutes(1470) }, 'Invalid IngestStreamProps.retentionPeriod: 24.5 hours'],
+    [{ streamMode: StreamMode.PROVISIONED, shardCount: 0 }, 'Invalid IngestStreamProps.shardCount: 0. Allowed: an integer from 1 to 10000.'],
+    [{ streamMode: StreamMode.PROVISIONED, shardCount: 2.5 }, 'Invalid IngestStreamProps.shardCount: 2.5'],
+    [{ streamMode: StreamMode.ON_DEMAND, shardCount: 2 }, 'Invalid IngestStreamProps.shardCount: 2 with streamMode ON_DEMAND'],
+  ])('rejects %j', (props, message) => {
+    expect(() => new IngestStream(newStack(), 'Ingest', props)).toThrow(message);
+  });
+
+  test('grantWrite allows putting records and a data key, nothing more', () => {
+    const stack = newStack();
+    const ingest = new IngestStream(stack, 'Ingest');
+    const producer = new iam.Role(stack, 'Producer', { assumedBy: new iam.AccountRootPrincipal() });
+    ingest.grantWrite(producer);
+    templateOf(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: [
+          {
+            Action: ['kinesis:PutRecord', 'kinesis:PutRecords', 'kinesis:ListShards', 'kinesis:DescribeStreamSummary'],
+            Effect: 'Allow',
+            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('IngestStream'), 'Arn'] },
+          },
+          {
+            Action: 'kms:GenerateDataKey',
+            Effect: 'Allow',
+            Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('IngestKey'), 'Arn'] },
+          },
+        ],
+      },
+    });
+  });
+
+  test('grantRead includes decryption with the stream key', () => {
+    const stack = newStack();
+    const ingest = new IngestStream(stack, 'Ingest');
+    const consumer = new iam.Role(stack, 'Consumer', { assumedBy: new iam.AccountRootPrincipal() });
+    ingest.grantRead(consumer);
+    templateOf(stack).hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Action: Match.arrayWith(['kinesis:GetRecords', 'kinesis:GetShardIterator']) }),
+          Match.objectLike({ Action: 'kms:Decrypt', Resource: { 'Fn::GetAtt': [Match.stringLikeRegexp('IngestKey'), 'Arn'] } }),
+        ]),
+      },
+    });
+  });
+
+  test('metrics carry the stream dimension and the statistic the dashboard needs', () => {
+    const stack = newStack();
+    const ingest = new IngestStream(stack, 'Ingest');
+    const resolve = (value: unknown) => stack.resolve(value);
+    const iteratorAge = ingest.metricIteratorAge();
+    expect(iteratorAge.metricName).toBe('GetRecords.IteratorAgeMilliseconds');
+    expect(iteratorAge.statistic).toBe('Maximum');
+    const streamLogicalId = resolve(stack.getLogicalId(ingest.stream.node.defaultChild as CfnStream));
+    expect(resolve(iteratorAge.dimensions)).toEqual({ StreamName: { Ref: streamLogicalId } });
+    expect(ingest.metricIncomingRecords().statistic).toBe('Sum');
+    expect(ingest.metricIncomingBytes().metricName).toBe('IncomingBytes');
+    expect(ingest.metricWriteThrottled().metricName).toBe('WriteProvisionedThroughputExceeded');
+  });
+});

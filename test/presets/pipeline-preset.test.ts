@@ -1,0 +1,32 @@
+import { Duration } from 'aws-cdk-lib';
+import { StreamMode } from 'aws-cdk-lib/aws-kinesis';
+import { PipelinePreset } from '../../src';
+
+describe('PipelinePreset', () => {
+  // The rows of PRODUCT.md's preset table that this release implements.
+  test.each([
+    [PipelinePreset.DEV, 'dev', StreamMode.PROVISIONED, 1, 24],
+    [PipelinePreset.STAGING, 'staging', StreamMode.ON_DEMAND, undefined, 72],
+    [PipelinePreset.PROD, 'prod', StreamMode.ON_DEMAND, undefined, 168],
+  ])('%#: %s', (preset, name, streamMode, shardCount, retentionHours) => {
+    expect(preset.name).toBe(name);
+    expect(preset.settings.streamMode).toBe(streamMode);
+    expect(preset.settings.shardCount).toBe(shardCount);
+    expect(preset.settings.retentionPeriod.toHours()).toBe(retentionHours);
+  });
+
+  test('custom presets carry their settings', () => {
+    const preset = PipelinePreset.custom('load-test', {
+      streamMode: StreamMode.PROVISIONED,
+      shardCount: 8,
+      retentionPeriod: Duration.hours(48),
+    });
+    expect(preset.name).toBe('load-test');
+    expect(preset.settings.shardCount).toBe(8);
+  });
+
+  test('a provisioned preset without a shard count is rejected', () => {
+    expect(() => PipelinePreset.custom('broken', { streamMode: StreamMode.PROVISIONED, retentionPeriod: Duration.hours(24) }))
+      .toThrow('Invalid PipelinePreset "broken": streamMode PROVISIONED needs a shardCount');
+  });
+});

@@ -1,0 +1,42 @@
+import { FieldType, RecordSchema } from '../../src';
+
+describe('RecordSchema', () => {
+  test('the seed event has the pattern\'s fields, four of them required', () => {
+    const schema = RecordSchema.seedEvent();
+    expect(schema.fields.map(field => [field.name, field.type, field.required])).toEqual([
+      ['event_id', FieldType.STRING, true],
+      ['event_type', FieldType.STRING, true],
+      ['timestamp', FieldType.TIMESTAMP, true],
+      ['user_id', FieldType.STRING, true],
+      ['page', FieldType.STRING, false],
+      ['metadata', FieldType.OBJECT, false],
+    ]);
+  });
+
+  test('toJson is the document the processor reads, with required defaulted to false', () => {
+    const schema = RecordSchema.fromFields([
+      { name: 'id', type: FieldType.STRING, required: true },
+      { name: 'amount', type: FieldType.NUMBER, description: 'not sent to the processor' },
+    ]);
+    expect(JSON.parse(schema.toJson())).toEqual({
+      fields: [
+        { name: 'id', type: 'string', required: true },
+        { name: 'amount', type: 'number', required: false },
+      ],
+    });
+  });
+
+  test('hasField', () => {
+    expect(RecordSchema.seedEvent().hasField('user_id')).toBe(true);
+    expect(RecordSchema.seedEvent().hasField('account_id')).toBe(false);
+  });
+
+  test.each([
+    [[], 'Invalid RecordSchema: no fields. Allowed: at least one field.'],
+    [[{ name: '1st', type: FieldType.STRING }], 'Invalid RecordSchema field name: "1st"'],
+    [[{ name: 'a-b', type: FieldType.STRING }], 'Invalid RecordSchema field name: "a-b"'],
+    [[{ name: 'a', type: FieldType.STRING }, { name: 'a', type: FieldType.NUMBER }], 'field "a" appears twice'],
+  ])('rejects %j', (fields, message) => {
+    expect(() => RecordSchema.fromFields(fields)).toThrow(message);
+  });
+});

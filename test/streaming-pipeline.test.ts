@@ -1,0 +1,106 @@
+import { App, Duration, Stack } from 'aws-cdk-lib';
+import { Match } from 'aws-cdk-lib/assertions';
+import { StreamMode } from 'aws-cdk-lib/aws-kinesis';
+import { PipelinePreset, StreamingPipeline } from '../src';
+import { newStack, physicalNamesIn, templateOf } from './support/stack';
+
+function streamsOf(stack: Stack) {
+  return Object.values(templateOf(stack).findResources('AWS::Kinesis::Stream')).map(stream => stream.Properties);
+}
+
+describe('StreamingPipeline', () => {
+  test('composes every layer, all reachable as members', () => {
+    const stack = newStack();
+    const pipeline = new StreamingPipeline(stack, 'Pipeline');
+    const template = templateOf(stack);
+    template.resourceCountIs('AWS::Kinesis::Stream', 2);
+    template.resourceCountIs('AWS::Lambda::Function', 1);
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    template.resourceCountIs('AWS::KinesisFirehose::DeliveryStream', 1);
+    template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+    template.resourceCountIs('AWS::KMS::Key', 1);
+    expect(pipeline.preset).toBe(PipelinePreset.DEV);
+    expect(pipeline.processor.function).toBeDefined();
+    expect(pipeline.dataLake.bucket).toBeDefined();
+    expect(pipeline.monitoring.iteratorAgeAlarm).toBeDefined();
+  });
+
+  test('one pipeline key encrypts streams, queue, bucket and topic', () => {
+    const stack = newStack();
+    new StreamingPipeline(stack, 'Pipeline');
+    const template = templateOf(stack);
+    const keyArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^PipelineKey'), 'Arn'] };
+    for (const stream of streamsOf(stack)) {
+      expect(stream.StreamEncryption.KeyId['Fn::GetAtt'][0]).toMatch(/^PipelineKey/);
+    }
+    template.hasResourceProperties('AWS::SQS::Queue', { KmsMasterKeyId: keyArn });
+    template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: keyArn });
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: keyArn } })] },
+    });
+  });
+
+  test.each([
+    [PipelinePreset.DEV, { StreamModeDetails: { StreamMode: 'PROVISIONED' }, ShardCount: 1, RetentionPeriodHours: 24 }],
+    [PipelinePreset.STAGING, { StreamModeDetails: { StreamMode: 'ON_DEMAND' }, RetentionPeriodHours: 72 }],
+    [PipelinePreset.PROD, { StreamModeDetails: { StreamMode: 'ON_DEMAND' }, RetentionPeriodHours: 168 }],
+  ])('preset %#: both streams follow the preset table', (preset, expected) => {
+    const stack = newStack();
+    new StreamingPipeline(stack, 'Pipeline', { preset });
+    const streams = streamsOf(stack);
+    expect(streams).toHaveLength(2);
+    for (const stream of streams) {
+      expect(stream).toMatchObject(expected);
+      if (preset !== PipelinePreset.DEV) {
+        expect(stream.ShardCount).toBeUndefined();
+      }
+    }
+  });
+
+  test('explicit props win over the preset', () => {
+    const stack = newStack();
+    new StreamingPipeline(stack, 'Pipeline', {
+      preset: PipelinePreset.DEV,
+      ingestStream: { shardCount: 4, retentionPeriod: Duration.hours(48) },
+      enrichedStream: { streamMode: StreamMode.ON_DEMAND },
+      processor: { batchSize: 250 },
+    });
+    const [ingest, enriched] = streamsOf(stack);
+    expect(ingest).toMatchObject({ StreamModeDetails: { StreamMode: 'PROVISIONED' }, ShardCount: 4, RetentionPeriodHours: 48 });
+    // Switching the mode drops the preset's shard count, which belongs to PROVISIONED.
+    expect(enriched).toMatchObject({ StreamModeDetails: { StreamMode: 'ON_DEMAND' }, RetentionPeriodHours: 24 });
+    expect(enriched.ShardCount).toBeUndefined();
+    templateOf(stack).hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 250 });
+  });
+
+  test('no resource has a hard-coded physical name', () => {
+    const stack = newStack();
+    new StreamingPipeline(stack, 'Pipeline', { preset: PipelinePreset.PROD });
+    expect(physicalNamesIn(templateOf(stack))).toEqual([]);
+  });
+
+  test('two pipelines fit in one stack', () => {
+    const stack = newStack();
+    new StreamingPipeline(stack, 'Clicks');
+    new StreamingPipeline(stack, 'Orders');
+    const template = templateOf(stack);
+    template.resourceCountIs('AWS::Kinesis::Stream', 4);
+    template.resourceCountIs('AWS::KinesisFirehose::DeliveryStream', 2);
+    expect(physicalNamesIn(template)).toEqual([]);
+  });
+
+  test('the same app deployed twice (two stacks of one definition) produces identical, name-free templates', () => {
+    const app = new App();
+    const first = new Stack(app, 'PipelineBlue', { env: { account: '111111111111', region: 'us-east-1' } });
+    const second = new Stack(app, 'PipelineGreen', { env: { account: '111111111111', region: 'us-east-1' } });
+    new StreamingPipeline(first, 'Pipeline');
+    new StreamingPipeline(second, 'Pipeline');
+    expect(physicalNamesIn(templateOf(first))).toEqual([]);
+    expect(templateOf(first).toJSON()).toEqual(templateOf(second).toJSON());
+  });
+
+  test('the partition key field must be in the pipeline\'s schema', () => {
+    expect(() => new StreamingPipeline(newStack(), 'Pipeline', { processor: { partitionKeyField: 'tenant' } }))
+      .toThrow('Invalid EnrichmentProcessorProps.partitionKeyField: "tenant"');
+  });
+});
