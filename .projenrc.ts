@@ -94,4 +94,24 @@ project.addTask('example', {
   ],
 });
 
+project.addTask('test:bindings', {
+  description: 'Synthesize the dev pipeline from the Python wheel and the Java jar and compare their templates with the TypeScript one',
+  steps: [
+    { exec: 'bash test/bindings/run.sh' },
+    { exec: "jest --coverage=false --testPathIgnorePatterns /node_modules/ --testMatch '<rootDir>/test/bindings/**/*.test.ts'" },
+  ],
+});
+
+project.addTask('typecheck', {
+  description: 'Type-check everything outside src/ that jsii does not compile: handlers, tests, examples',
+  exec: 'tsc --noEmit -p tsconfig.dev.json',
+});
+project.testTask.spawn(project.tasks.tryFind('typecheck')!);
+
+// What CI and the README's test command run: the whole build in every language, whatever CI says.
+project.addTask('verify', {
+  description: 'Build, test, package for npm, PyPI and Maven, and prove the Python and Java bindings',
+  steps: ['pre-compile', 'compile', 'post-compile', 'test', 'package-all', 'test:bindings'].map(spawn => ({ spawn })),
+});
+
 project.synth();
