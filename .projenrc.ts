@@ -48,6 +48,9 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'fast-check@^4',
   ],
   eslintOptions: {
+    // Lint handlers, tests and examples with the dev tsconfig that includes them.
+    projectService: false,
+    tsconfigPath: './tsconfig.dev.json',
     dirs: ['src', 'lambda-src'],
     devdirs: ['test', 'examples', 'projenrc', '.projenrc.ts'],
   },
@@ -64,8 +67,12 @@ for (const excluded of ['/examples/', '/lambda-src/', '/cdk.out/', '/.bindings/'
   project.addPackageIgnore(excluded);
 }
 
+// Handler dependencies are devDependencies on purpose: esbuild inlines them into the bundle.
+project.eslint?.allowDevDeps('lambda-src/**');
+
 project.tsconfigDev.addInclude('lambda-src/**/*.ts');
 project.tsconfigDev.addInclude('examples/**/*.ts');
+project.tsconfigDev.addInclude('.projenrc.ts');
 
 const bundle = project.addTask('bundle', {
   description: 'Bundle the Lambda handlers in lambda-src/ with esbuild (Node.js 22, arm64 runtime) into assets/',

@@ -145,9 +145,9 @@ export class EnrichmentProcessor extends Construct {
       retentionPeriod: DEFAULTS.processor.deadLetterRetention,
       removalPolicy,
     });
-    for (const id of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy']) {
+    for (const rule of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy']) {
       Validations.of(deadLetterQueue).acknowledge({
-        id,
+        id: rule,
         reason: 'This queue is itself the dead-letter queue (on-failure destination) of the Kinesis event source mapping; a queue behind it would only move the same messages again.',
       });
     }

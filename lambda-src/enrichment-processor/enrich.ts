@@ -1,0 +1,26 @@
+import { JsonObject } from './json';
+
+export const PROCESSED_AT_FIELD = 'processed_at';
+
+export type Clock = () => Date;
+
+/** Overwrites any producer-supplied processed_at: downstream must be able to trust it was set by this pipeline. */
+export function enrichRecord(record: JsonObject, clock: Clock): JsonObject {
+  return { ...record, [PROCESSED_AT_FIELD]: clock().toISOString() };
+}
+
+// Kinesis rejects the whole PutRecords call for a key outside 1..256 characters, not just the one entry.
+// Counting UTF-16 units is never more lenient than the service's own count.
+const MAX_PARTITION_KEY_CHARS = 256;
+
+/**
+ * Prefers the configured field so related events stay on one shard in order; the input key is the fallback
+ * because it was already accepted by Kinesis.
+ */
+export function selectPartitionKey(record: JsonObject, field: string, fallback: string): string {
+  const value = record[field];
+  if (typeof value === 'string' && value.length > 0 && value.length <= MAX_PARTITION_KEY_CHARS) {
+    return value;
+  }
+  return fallback;
+}

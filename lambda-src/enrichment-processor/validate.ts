@@ -1,0 +1,91 @@
+import { FieldSpec, FieldType, RecordSchema } from './config';
+import { isJsonObject, JsonObject } from './json';
+
+const EXPECTED: Record<FieldType, string> = {
+  string: 'a string',
+  integer: 'an integer',
+  number: 'a number',
+  boolean: 'a boolean',
+  timestamp: 'an ISO-8601 timestamp',
+  object: 'a JSON object',
+};
+
+// Values end up in error logs, so keep them short enough to be useful without dumping whole payloads.
+const MAX_PREVIEW_CHARS = 40;
+
+/**
+ * Returns one human-readable message per problem, empty when the record matches.
+ * Fields not in the schema are deliberately ignored so producers can add fields ahead of a schema update.
+ */
+export function validateRecord(record: JsonObject, schema: RecordSchema): string[] {
+  const errors: string[] = [];
+  for (const field of schema.fields) {
+    const error = validateField(field, record[field.name]);
+    if (error !== undefined) {
+      errors.push(error);
+    }
+  }
+  return errors;
+}
+
+function validateField(field: FieldSpec, value: unknown): string | undefined {
+  if (value === undefined || value === null) {
+    if (!field.required) {
+      return undefined;
+    }
+    return value === undefined
+      ? `field "${field.name}" is required but missing`
+      : `field "${field.name}" is required but is null`;
+  }
+  if (matchesType(field.type, value)) {
+    return undefined;
+  }
+  return `field "${field.name}" must be ${EXPECTED[field.type]}, got ${preview(value)}`;
+}
+
+export function matchesType(type: FieldType, value: unknown): boolean {
+  switch (type) {
+    case 'string':
+      return typeof value === 'string';
+    case 'integer':
+      return Number.isInteger(value);
+    case 'number':
+      return typeof value === 'number' && Number.isFinite(value);
+    case 'boolean':
+      return typeof value === 'boolean';
+    case 'timestamp':
+      return typeof value === 'string' && isIsoTimestamp(value);
+    case 'object':
+      return isJsonObject(value);
+  }
+}
+
+// The zone is mandatory: a local time cannot be placed on the timeline, so partitioning downstream would guess.
+const ISO_TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:Z|[+-](\d{2}):(\d{2}))$/;
+
+export function isIsoTimestamp(value: string): boolean {
+  const m = ISO_TIMESTAMP.exec(value);
+  if (m === null) {
+    return false;
+  }
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
+  const offsetHour = m[7] === undefined ? 0 : Number(m[7]);
+  const offsetMinute = m[8] === undefined ? 0 : Number(m[8]);
+  // The regex alone would accept 2024-02-30, which Date silently rolls over into March.
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month)
+    && hour <= 23 && minute <= 59 && second <= 59
+    && offsetHour <= 23 && offsetMinute <= 59;
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) {
+    const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+    return leap ? 29 : 28;
+  }
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+function preview(value: unknown): string {
+  const json = JSON.stringify(value);
+  return json.length <= MAX_PREVIEW_CHARS ? json : `${json.slice(0, MAX_PREVIEW_CHARS)}...`;
+}

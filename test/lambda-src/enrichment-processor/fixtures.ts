@@ -1,0 +1,179 @@
+import type { PutRecordsCommand, PutRecordsCommandOutput, PutRecordsResultEntry } from '@aws-sdk/client-kinesis';
+import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import { parseSchema, ProcessorConfig } from '../../../lambda-src/enrichment-processor/config';
+import type { ProcessorLogger } from '../../../lambda-src/enrichment-processor/process-batch';
+import type { PutRecordsClient } from '../../../lambda-src/enrichment-processor/publish';
+import type { StreamRecord } from '../../support/kinesalite';
+
+/** The schema the construct sends by default, describing the seed events. */
+export const SEED_SCHEMA_JSON = JSON.stringify({
+  fields: [
+    { name: 'event_id', type: 'string', required: true },
+    { name: 'event_type', type: 'string', required: true },
+    { name: 'timestamp', type: 'timestamp', required: true },
+    { name: 'user_id', type: 'string', required: true },
+    { name: 'page', type: 'string', required: false },
+    { name: 'metadata', type: 'object', required: false },
+  ],
+});
+
+export const SEED_CONFIG: ProcessorConfig = {
+  outputStreamName: 'enriched',
+  schema: parseSchema(SEED_SCHEMA_JSON, 'RECORD_SCHEMA'),
+  partitionKeyField: 'user_id',
+};
+
+export const FIXED_NOW = new Date('2024-06-01T12:00:00.000Z');
+
+export function seedEvent(i: number, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    event_id: `evt-${i}`,
+    event_type: i % 2 === 0 ? 'page_view' : 'click',
+    timestamp: '2024-01-15T10:30:00Z',
+    user_id: `user-${i % 3}`,
+    page: `/products/${i}`,
+    metadata: { browser: 'firefox', n: i },
+    ...overrides,
+  };
+}
+
+export const STREAM_ARN = 'arn:aws:kinesis:us-east-1:123456789012:stream/raw-events';
+
+/** A Lambda Kinesis record; data may be an object (JSON-encoded) or raw text/bytes for malformed payloads. */
+export function kinesisRecord(
+  data: Record<string, unknown> | string | Uint8Array,
+  i: number,
+  partitionKey = `input-pk-${i}`,
+): KinesisStreamRecord {
+  const bytes = typeof data === 'string' || data instanceof Uint8Array ? Buffer.from(data) : Buffer.from(JSON.stringify(data));
+  const sequenceNumber = (49590338271490256608559692538361571095921575989136588898n + BigInt(i)).toString();
+  return {
+    awsRegion: 'us-east-1',
+    eventID: `shardId-000000000000:${sequenceNumber}`,
+    eventName: 'aws:kinesis:record',
+    eventSource: 'aws:kinesis',
+    eventSourceARN: STREAM_ARN,
+    eventVersion: '1.0',
+    invokeIdentityArn: 'arn:aws:iam::123456789012:role/processor',
+    kinesis: {
+      kinesisSchemaVersion: '1.0',
+      partitionKey,
+      sequenceNumber,
+      data: bytes.toString('base64'),
+      approximateArrivalTimestamp: 1_718_000_000 + i,
+    },
+  };
+}
+
+/** Turns records read back from a kinesalite stream into what Lambda would deliver for them. */
+export function toKinesisEvent(records: readonly StreamRecord[], streamArn: string): KinesisStreamEvent {
+  return {
+    Records: records.map((r) => ({
+      awsRegion: 'us-east-1',
+      eventID: `${r.shardId}:${r.sequenceNumber}`,
+      eventName: 'aws:kinesis:record',
+      eventSource: 'aws:kinesis',
+      eventSourceARN: streamArn,
+      eventVersion: '1.0',
+      invokeIdentityArn: 'arn:aws:iam::000000000000:role/processor',
+      kinesis: {
+        kinesisSchemaVersion: '1.0',
+        partitionKey: r.partitionKey,
+        sequenceNumber: r.sequenceNumber,
+        data: Buffer.from(r.data).toString('base64'),
+        approximateArrivalTimestamp: (r.approximateArrivalTimestamp ?? new Date()).getTime() / 1000,
+      },
+    })),
+  };
+}
+
+export interface LogCall {
+  readonly level: 'info' | 'error';
+  readonly message: string;
+  readonly attributes: Record<string, unknown>;
+}
+
+export class RecordingLogger implements ProcessorLogger {
+  readonly calls: LogCall[] = [];
+
+  info(message: string, attributes: Record<string, unknown>): void {
+    this.calls.push({ level: 'info', message, attributes });
+  }
+
+  error(message: string, attributes: Record<string, unknown>): void {
+    this.calls.push({ level: 'error', message, attributes });
+  }
+
+  errors(): LogCall[] {
+    return this.calls.filter((c) => c.level === 'error');
+  }
+}
+
+export interface SentEntry {
+  readonly data: string;
+  readonly partitionKey: string;
+}
+
+/**
+ * Stands in for Kinesis where kinesalite cannot produce the fault: decides per call whether to reject the whole
+ * request, and per entry (by its data and how many times Kinesis has looked at it) whether to fail it.
+ */
+export class FakeKinesis implements PutRecordsClient {
+  /** Every request, as sent. */
+  readonly calls: SentEntry[][] = [];
+  /** Data of every entry Kinesis accepted, in acceptance order. */
+  readonly accepted: string[] = [];
+  private readonly seen = new Map<string, number>();
+
+  constructor(
+    private readonly entryOutcome: (data: string, attempt: number) => PutRecordsResultEntry = () => ({}),
+    private readonly callFailure: (callIndex: number) => Error | undefined = () => undefined,
+  ) {}
+
+  async send(command: PutRecordsCommand): Promise<PutRecordsCommandOutput> {
+    const entries = (command.input.Records ?? []).map((r) => ({
+      data: Buffer.from(r.Data!).toString('utf8'),
+      partitionKey: r.PartitionKey!,
+    }));
+    const callIndex = this.calls.length;
+    this.calls.push(entries);
+    const failure = this.callFailure(callIndex);
+    if (failure !== undefined) {
+      throw failure;
+    }
+    const records = entries.map((e) => {
+      const attempt = (this.seen.get(e.data) ?? 0) + 1;
+      this.seen.set(e.data, attempt);
+      const outcome = this.entryOutcome(e.data, attempt);
+      if (outcome.ErrorCode !== undefined) {
+        return outcome;
+      }
+      this.accepted.push(e.data);
+      return { SequenceNumber: `seq-${callIndex}`, ShardId: 'shardId-000000000000' };
+    });
+    return {
+      FailedRecordCount: records.filter((r) => r.ErrorCode !== undefined).length,
+      Records: records,
+      $metadata: { httpStatusCode: 200 },
+    };
+  }
+
+  /** How many requests carried an entry with this data, including rejected ones. */
+  sendCount(data: string): number {
+    return this.calls.flat().filter((e) => e.data === data).length;
+  }
+}
+
+export function awsError(name: string, extra: Record<string, unknown> = {}): Error {
+  return Object.assign(new Error(`${name} from fake`), { name, $metadata: { httpStatusCode: 400 }, ...extra });
+}
+
+export const throttled = (): PutRecordsResultEntry => ({
+  ErrorCode: 'ProvisionedThroughputExceededException',
+  ErrorMessage: 'Rate exceeded for shard shardId-000000000000',
+});
+
+export function recordingSleep(): { sleeps: number[]; sleep: (ms: number) => Promise<void> } {
+  const sleeps: number[] = [];
+  return { sleeps, sleep: async (ms: number) => { sleeps.push(ms); } };
+}
