@@ -5,6 +5,7 @@ import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { grantStreamWrite } from './stream-grants';
+import { pathInStack } from '../internal/describe';
 import { validateDurationInRange, validateIntegerInRange } from '../internal/validation';
 import { DEFAULTS } from '../presets/defaults';
 
@@ -78,7 +79,7 @@ export class IngestStream extends Construct {
     }
 
     this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
-      description: `Encrypts the Kinesis stream ${this.node.path}`,
+      description: `Encrypts the Kinesis stream ${pathInStack(this)}`,
       enableKeyRotation: true,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });

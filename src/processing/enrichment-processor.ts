@@ -11,6 +11,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { QueueFailureDestination } from './dead-letter-destination';
 import { grantStreamWrite } from '../ingest/stream-grants';
+import { pathInStack } from '../internal/describe';
 import { validateDurationInRange, validateIntegerInRange } from '../internal/validation';
 import { DEFAULTS } from '../presets/defaults';
 import { RecordSchema } from '../schema/record-schema';
@@ -133,7 +134,7 @@ export class EnrichmentProcessor extends Construct {
     }
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
-      description: `Encrypts the dead-letter queue of ${this.node.path}`,
+      description: `Encrypts the dead-letter queue of ${pathInStack(this)}`,
       enableKeyRotation: true,
       removalPolicy,
     });
@@ -160,7 +161,7 @@ export class EnrichmentProcessor extends Construct {
 
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Execution role of the enrichment processor ${this.node.path}`,
+      description: `Execution role of the enrichment processor ${pathInStack(this)}`,
     });
     // Instead of the AWSLambdaBasicExecutionRole managed policy, which allows writing to any log group.
     role.addToPrincipalPolicy(new iam.PolicyStatement({
@@ -169,7 +170,7 @@ export class EnrichmentProcessor extends Construct {
     }));
 
     const fn = new lambda.Function(this, 'Function', {
-      description: `Validates and enriches records of the streaming pipeline ${this.node.path}`,
+      description: `Validates and enriches records of the streaming pipeline ${pathInStack(this)}`,
       runtime: lambda.Runtime.NODEJS_24_X,
       architecture: lambda.Architecture.ARM_64,
       handler: 'index.handler',

@@ -7,6 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { pathInStack } from '../internal/describe';
 import { validateDurationInRange, validateIntegerInRange } from '../internal/validation';
 import { DEFAULTS } from '../presets/defaults';
 
@@ -84,7 +85,7 @@ export class S3DataLakeSink extends Construct {
       defaults.bufferingIntervalSecondsRange.min, defaults.bufferingIntervalSecondsRange.max, 'seconds');
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
-      description: `Encrypts the data lake bucket of ${this.node.path}`,
+      description: `Encrypts the data lake bucket of ${pathInStack(this)}`,
       enableKeyRotation: true,
       removalPolicy,
     });
@@ -125,7 +126,7 @@ export class S3DataLakeSink extends Construct {
 
     const role = new iam.Role(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('firehose.amazonaws.com'),
-      description: `Lets Firehose read the enriched stream and write the data lake of ${this.node.path}`,
+      description: `Lets Firehose read the enriched stream and write the data lake of ${pathInStack(this)}`,
     });
     this.grantDelivery(role, props.sourceStream, bucket, encryptionKey);
     this.role = role;
