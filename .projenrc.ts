@@ -115,10 +115,15 @@ project.addTask('typecheck', {
 });
 project.testTask.spawn(project.tasks.tryFind('typecheck')!);
 
+project.addTask('lint:templates', {
+  description: 'Synthesize the example app and lint its three templates with cfn-lint',
+  steps: [{ spawn: 'example' }, { exec: 'bash test/lint-templates.sh' }],
+});
+
 // What CI and the README's test command run: the whole build in every language, whatever CI says.
 project.addTask('verify', {
   description: 'Build, test, package for npm, PyPI and Maven, and prove the Python and Java bindings',
-  steps: ['pre-compile', 'compile', 'post-compile', 'test', 'package-all', 'test:bindings'].map(spawn => ({ spawn })),
+  steps: ['pre-compile', 'compile', 'post-compile', 'test', 'lint:templates', 'package-all', 'test:bindings'].map(spawn => ({ spawn })),
 });
 
 project.synth();

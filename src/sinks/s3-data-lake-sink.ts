@@ -128,7 +128,7 @@ export class S3DataLakeSink extends Construct {
       assumedBy: new iam.ServicePrincipal('firehose.amazonaws.com'),
       description: `Lets Firehose read the enriched stream and write the data lake of ${pathInStack(this)}`,
     });
-    this.grantDelivery(role, props.sourceStream, bucket, encryptionKey);
+    const deliveryPolicy = this.createDeliveryPolicy(role, props.sourceStream, bucket, encryptionKey);
     this.role = role;
 
     // The Firehose L2 grants itself broader access (s3:GetObject*, s3:List*, s3:DeleteObject*, kms:ReEncrypt*)
@@ -148,7 +148,8 @@ export class S3DataLakeSink extends Construct {
         loggingConfig: new firehose.EnableLogging(this.logGroup),
       }),
     });
-    deliveryStream.node.addDependency(role);
+    // The role exists before the stream through RoleARN; the policy has to be attached before the first read.
+    deliveryStream.node.addDependency(deliveryPolicy);
     Validations.of(deliveryStream).acknowledge({
       id: 'AwsSolutions-KDF1',
       reason: 'Firehose server-side encryption applies to Direct PUT only and CloudFormation rejects it for a Kinesis stream source. Records stay encrypted with the pipeline key in the source stream and in the bucket, and TLS in between.',
@@ -183,34 +184,42 @@ export class S3DataLakeSink extends Construct {
     return this.deliveryStream.metric('DeliveryToS3.Success', { statistic: cloudwatch.Stats.AVERAGE, ...props });
   }
 
-  private grantDelivery(role: iam.Role, sourceStream: kinesis.IStream, bucket: s3.IBucket, key: kms.IKey): void {
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['kinesis:DescribeStream', 'kinesis:DescribeStreamSummary', 'kinesis:GetShardIterator', 'kinesis:GetRecords', 'kinesis:ListShards'],
-      resources: [sourceStream.streamArn],
-    }));
-    sourceStream.encryptionKey?.grant(role, 'kms:Decrypt');
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
-      resources: [bucket.bucketArn],
-    }));
+  /** Exactly what Firehose needs to read the stream, write the two prefixes and log delivery errors. */
+  private createDeliveryPolicy(role: iam.Role, sourceStream: kinesis.IStream, bucket: s3.IBucket, key: kms.IKey): iam.Policy {
     const objectPrefixes = [DEFAULTS.dataLake.dataOutputPrefix, DEFAULTS.dataLake.errorOutputPrefix]
       .map(prefix => prefix.split('/')[0]);
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
-      resources: objectPrefixes.map(prefix => bucket.arnForObjects(`${prefix}/*`)),
-    }));
+    const policy = new iam.Policy(this, 'DeliveryPolicy', {
+      roles: [role],
+      statements: [
+        new iam.PolicyStatement({
+          actions: ['kinesis:DescribeStream', 'kinesis:DescribeStreamSummary', 'kinesis:GetShardIterator', 'kinesis:GetRecords', 'kinesis:ListShards'],
+          resources: [sourceStream.streamArn],
+        }),
+        ...(sourceStream.encryptionKey
+          ? [new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [sourceStream.encryptionKey.keyArn] })]
+          : []),
+        new iam.PolicyStatement({
+          actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
+          resources: [bucket.bucketArn],
+        }),
+        new iam.PolicyStatement({
+          actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
+          resources: objectPrefixes.map(prefix => bucket.arnForObjects(`${prefix}/*`)),
+        }),
+        // Multipart uploads of large objects need Decrypt as well as a data key.
+        new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [key.keyArn] }),
+        new iam.PolicyStatement({ actions: ['logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
+      ],
+    });
     for (const prefix of objectPrefixes) {
-      Validations.of(role).acknowledge({
+      Validations.of(policy).acknowledge({
         id: `AwsSolutions-IAM5[Resource::<${this.bucketLogicalIdPlaceholder(bucket)}.Arn>/${prefix}/*]`,
         reason: `Firehose names objects itself under the ${prefix}/ prefix (time-partitioned); keys are unknown in advance, so writes are scoped to the prefix.`,
       });
     }
-    key.grant(role, 'kms:GenerateDataKey', 'kms:Decrypt');
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['logs:PutLogEvents'],
-      resources: [this.logGroup.logGroupArn],
-    }));
+    return policy;
   }
+
 
   /** The form in which compliance findings name the bucket's ARN token. */
   private bucketLogicalIdPlaceholder(bucket: s3.IBucket): string {
