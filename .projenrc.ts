@@ -54,7 +54,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     dirs: ['src', 'lambda-src'],
     devdirs: ['test', 'examples', 'projenrc', '.projenrc.ts'],
   },
-  gitignore: ['/assets/', '/cdk.out/', '/.bindings/', '/examples/java/target/', '__pycache__/'],
+  gitignore: ['/.jsii.tabl.json', '/assets/', '/cdk.out/', '/.bindings/', '/examples/java/target/', '__pycache__/'],
   jestOptions: {
     jestConfig: {
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/bindings/'],
@@ -102,6 +102,8 @@ project.addTask('example', {
 });
 
 project.addTask('test:bindings', {
+  // A report of its own, so that the unit tests' report in test-reports/ stays.
+  env: { JEST_JUNIT_OUTPUT_NAME: 'bindings-junit.xml' },
   description: 'Synthesize the dev pipeline from the Python wheel and the Java jar and compare their templates with the TypeScript one',
   steps: [
     { exec: 'bash test/bindings/run.sh' },
@@ -114,6 +116,12 @@ project.addTask('typecheck', {
   exec: 'tsc --noEmit -p tsconfig.dev.json',
 });
 project.testTask.spawn(project.tasks.tryFind('typecheck')!);
+
+project.addTask('readme:examples', {
+  description: 'Compile every TypeScript example of the README against the compiled library (jsii-rosetta, strict)',
+  exec: 'jsii-rosetta extract --strict',
+});
+project.testTask.spawn(project.tasks.tryFind('readme:examples')!);
 
 project.addTask('lint:templates', {
   description: 'Synthesize the example app and lint its three templates with cfn-lint',
