@@ -3,7 +3,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { IngestStream, IngestStreamOptions } from './ingest/ingest-stream';
-import { pathInStack } from './internal/describe';
+import { givenOrNewKey } from './internal/encryption-key';
 import { PipelineDashboard } from './monitoring/pipeline-dashboard';
 import { PipelinePreset } from './presets/pipeline-preset';
 import { EnrichmentProcessor, EnrichmentProcessorOptions } from './processing/enrichment-processor';
@@ -98,11 +98,7 @@ export class StreamingPipeline extends Construct {
     this.preset = props.preset ?? PipelinePreset.DEV;
     this.recordSchema = props.recordSchema ?? RecordSchema.seedEvent();
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
-      description: `Encrypts the streaming pipeline ${pathInStack(this)}`,
-      enableKeyRotation: true,
-      removalPolicy,
-    });
+    this.encryptionKey = givenOrNewKey(this, props.encryptionKey, 'every resource', removalPolicy);
     const shared = { encryptionKey: this.encryptionKey, removalPolicy };
 
     this.ingestStream = new IngestStream(this, 'IngestStream', {

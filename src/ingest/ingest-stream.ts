@@ -5,7 +5,7 @@ import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { grantStreamWrite } from './stream-grants';
-import { pathInStack } from '../internal/describe';
+import { givenOrNewKey } from '../internal/encryption-key';
 import { validateDurationInRange, validateIntegerInRange } from '../internal/validation';
 import { DEFAULTS } from '../presets/defaults';
 
@@ -78,11 +78,7 @@ export class IngestStream extends Construct {
       throw new Error(`Invalid IngestStreamProps.shardCount: ${props.shardCount} with streamMode ON_DEMAND. Allowed: omit shardCount, or use streamMode PROVISIONED.`);
     }
 
-    this.encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
-      description: `Encrypts the Kinesis stream ${pathInStack(this)}`,
-      enableKeyRotation: true,
-      removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-    });
+    this.encryptionKey = givenOrNewKey(this, props.encryptionKey, 'the Kinesis stream', props.removalPolicy);
 
     this.stream = new kinesis.Stream(this, 'Stream', {
       streamMode,

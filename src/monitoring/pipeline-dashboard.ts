@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import { IngestStream } from '../ingest/ingest-stream';
-import { pathInStack } from '../internal/describe';
+import { givenOrNewKey } from '../internal/encryption-key';
 import { DEFAULTS } from '../presets/defaults';
 import { EnrichmentProcessor } from '../processing/enrichment-processor';
 import { S3DataLakeSink } from '../sinks/s3-data-lake-sink';
@@ -122,10 +122,7 @@ export class PipelineDashboard extends Construct {
   }
 
   private createAlarmTopic(givenKey?: kms.IKey): sns.ITopic {
-    const key = givenKey ?? new kms.Key(this, 'Key', {
-      description: `Encrypts the alarm topic of ${pathInStack(this)}`,
-      enableKeyRotation: true,
-    });
+    const key = givenOrNewKey(this, givenKey, 'the alarm topic');
     // CloudWatch publishes alarm notifications as itself, so the key must let the service use it.
     key.addToResourcePolicy(new iam.PolicyStatement({
       principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],

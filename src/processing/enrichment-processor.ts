@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { QueueFailureDestination } from './dead-letter-destination';
 import { grantStreamWrite } from '../ingest/stream-grants';
 import { pathInStack } from '../internal/describe';
+import { givenOrNewKey } from '../internal/encryption-key';
 import { validateDurationInRange, validateIntegerInRange } from '../internal/validation';
 import { DEFAULTS } from '../presets/defaults';
 import { RecordSchema } from '../schema/record-schema';
@@ -133,11 +134,7 @@ export class EnrichmentProcessor extends Construct {
         + `Allowed: a field of the record schema (${schema.fields.map(field => field.name).join(', ')}).`);
     }
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    const encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
-      description: `Encrypts the dead-letter queue of ${pathInStack(this)}`,
-      enableKeyRotation: true,
-      removalPolicy,
-    });
+    const encryptionKey = givenOrNewKey(this, props.encryptionKey, 'the dead-letter queue', removalPolicy);
 
     const deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       encryption: sqs.QueueEncryption.KMS,

@@ -8,6 +8,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { pathInStack } from '../internal/describe';
+import { givenOrNewKey } from '../internal/encryption-key';
 import { validateDurationInRange, validateIntegerInRange } from '../internal/validation';
 import { DEFAULTS } from '../presets/defaults';
 
@@ -84,11 +85,7 @@ export class S3DataLakeSink extends Construct {
     validateDurationInRange('S3DataLakeSinkProps.bufferingInterval', bufferingInterval,
       defaults.bufferingIntervalSecondsRange.min, defaults.bufferingIntervalSecondsRange.max, 'seconds');
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    const encryptionKey = props.encryptionKey ?? new kms.Key(this, 'Key', {
-      description: `Encrypts the data lake bucket of ${pathInStack(this)}`,
-      enableKeyRotation: true,
-      removalPolicy,
-    });
+    const encryptionKey = givenOrNewKey(this, props.encryptionKey, 'the data lake bucket', removalPolicy);
 
     const accessLogsBucket = new s3.Bucket(this, 'AccessLogsBucket', {
       // S3 server access logging delivers only to buckets encrypted with S3-managed keys.

@@ -3,19 +3,11 @@ import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import { parseSchema, ProcessorConfig } from '../../../lambda-src/enrichment-processor/config';
 import type { ProcessorLogger } from '../../../lambda-src/enrichment-processor/process-batch';
 import type { PutRecordsClient } from '../../../lambda-src/enrichment-processor/publish';
+import { RecordSchema } from '../../../src';
 import type { StreamRecord } from '../../support/kinesalite';
 
-/** The schema the construct sends by default, describing the seed events. */
-export const SEED_SCHEMA_JSON = JSON.stringify({
-  fields: [
-    { name: 'event_id', type: 'string', required: true },
-    { name: 'event_type', type: 'string', required: true },
-    { name: 'timestamp', type: 'timestamp', required: true },
-    { name: 'user_id', type: 'string', required: true },
-    { name: 'page', type: 'string', required: false },
-    { name: 'metadata', type: 'object', required: false },
-  ],
-});
+/** The schema the construct sends by default: the handler is tested against exactly what the construct sets. */
+export const SEED_SCHEMA_JSON = RecordSchema.seedEvent().toJson();
 
 export const SEED_CONFIG: ProcessorConfig = {
   outputStreamName: 'enriched',
