@@ -46,6 +46,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@types/aws-lambda@^8',
     'kinesalite@^3.3.3',
     'fast-check@^4',
+    'ajv@^8',
+    'ajv-draft-04@^1',
   ],
   eslintOptions: {
     // Lint handlers, tests and examples with the dev tsconfig that includes them.
