@@ -12,7 +12,7 @@ dir="$repo/software/amazon/awscdk/aws-cdk-lib"
 if grep -qs "<version>$version</version>" "$dir/maven-metadata-local.xml"; then
   exit 0
 fi
-mvn -q -B -Dmaven.repo.local="$repo" dependency:get -Dartifact="software.amazon.awscdk:aws-cdk-lib:$version" -Dtransitive=false
+mvn -q -B -Dmaven.repo.local="$repo" dependency:get -Dartifact="software.amazon.awscdk:aws-cdk-lib:$version"
 staging=$(mktemp -d)
 trap 'rm -rf "$staging"' EXIT
 cp "$dir/$version/aws-cdk-lib-$version.jar" "$dir/$version/aws-cdk-lib-$version.pom" "$staging/"
