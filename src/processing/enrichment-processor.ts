@@ -12,7 +12,9 @@ import { Construct } from 'constructs';
 import { QueueFailureDestination } from './dead-letter-destination';
 import { grantStreamWrite } from '../ingest/stream-grants';
 import { pathInStack } from '../internal/describe';
+import { encryptedLogGroup } from '../internal/encrypted-log-group';
 import { givenOrNewKey } from '../internal/encryption-key';
+import { ManagedPolicyRole } from '../internal/managed-policy-role';
 import { validateDurationInRange, validateIntegerInRange } from '../internal/validation';
 import { DEFAULTS } from '../presets/defaults';
 import { RecordSchema } from '../schema/record-schema';
@@ -151,12 +153,9 @@ export class EnrichmentProcessor extends Construct {
     }
     this.deadLetterQueue = deadLetterQueue;
 
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
-      retention: options.logRetention,
-      removalPolicy,
-    });
+    this.logGroup = encryptedLogGroup(this, 'LogGroup', { encryptionKey, retention: options.logRetention, removalPolicy });
 
-    const role = new iam.Role(this, 'Role', {
+    const role = new ManagedPolicyRole(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Execution role of the enrichment processor ${pathInStack(this)}`,
     });

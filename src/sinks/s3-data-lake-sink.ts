@@ -6,9 +6,11 @@ import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct } from 'constructs';
+import { Construct, IDependable } from 'constructs';
 import { pathInStack } from '../internal/describe';
+import { encryptedLogGroup } from '../internal/encrypted-log-group';
 import { givenOrNewKey } from '../internal/encryption-key';
+import { ManagedPolicyRole } from '../internal/managed-policy-role';
 import { validateDurationInRange, validateIntegerInRange } from '../internal/validation';
 import { DEFAULTS } from '../presets/defaults';
 
@@ -116,16 +118,17 @@ export class S3DataLakeSink extends Construct {
     });
     this.bucket = bucket;
 
-    this.logGroup = new logs.LogGroup(this, 'LogGroup', {
+    this.logGroup = encryptedLogGroup(this, 'LogGroup', {
+      encryptionKey,
       retention: props.logRetention ?? DEFAULTS.logRetention,
       removalPolicy,
     });
 
-    const role = new iam.Role(this, 'Role', {
+    const role = new ManagedPolicyRole(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('firehose.amazonaws.com'),
       description: `Lets Firehose read the enriched stream and write the data lake of ${pathInStack(this)}`,
     });
-    const deliveryPolicy = this.createDeliveryPolicy(role, props.sourceStream, bucket, encryptionKey);
+    const deliveryPolicy = this.grantDelivery(role, props.sourceStream, bucket, encryptionKey);
     this.role = role;
 
     // The Firehose L2 grants itself broader access (s3:GetObject*, s3:List*, s3:DeleteObject*, kms:ReEncrypt*)
@@ -181,40 +184,42 @@ export class S3DataLakeSink extends Construct {
     return this.deliveryStream.metric('DeliveryToS3.Success', { statistic: cloudwatch.Stats.AVERAGE, ...props });
   }
 
-  /** Exactly what Firehose needs to read the stream, write the two prefixes and log delivery errors. */
-  private createDeliveryPolicy(role: iam.Role, sourceStream: kinesis.IStream, bucket: s3.IBucket, key: kms.IKey): iam.Policy {
+  /**
+   * Exactly what Firehose needs to read the stream, write the two prefixes and log delivery errors.
+   *
+   * @returns what the delivery stream must wait for
+   */
+  private grantDelivery(role: iam.Role, sourceStream: kinesis.IStream, bucket: s3.IBucket, key: kms.IKey): IDependable {
     const objectPrefixes = [DEFAULTS.dataLake.dataOutputPrefix, DEFAULTS.dataLake.errorOutputPrefix]
       .map(prefix => prefix.split('/')[0]);
-    const policy = new iam.Policy(this, 'DeliveryPolicy', {
-      roles: [role],
-      statements: [
-        new iam.PolicyStatement({
-          actions: ['kinesis:DescribeStream', 'kinesis:DescribeStreamSummary', 'kinesis:GetShardIterator', 'kinesis:GetRecords', 'kinesis:ListShards'],
-          resources: [sourceStream.streamArn],
-        }),
-        ...(sourceStream.encryptionKey
-          ? [new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [sourceStream.encryptionKey.keyArn] })]
-          : []),
-        new iam.PolicyStatement({
-          actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
-          resources: [bucket.bucketArn],
-        }),
-        new iam.PolicyStatement({
-          actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
-          resources: objectPrefixes.map(prefix => bucket.arnForObjects(`${prefix}/*`)),
-        }),
-        // Multipart uploads of large objects need Decrypt as well as a data key.
-        new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [key.keyArn] }),
-        new iam.PolicyStatement({ actions: ['logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
-      ],
-    });
+    const statements = [
+      new iam.PolicyStatement({
+        actions: ['kinesis:DescribeStream', 'kinesis:DescribeStreamSummary', 'kinesis:GetShardIterator', 'kinesis:GetRecords', 'kinesis:ListShards'],
+        resources: [sourceStream.streamArn],
+      }),
+      ...(sourceStream.encryptionKey
+        ? [new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [sourceStream.encryptionKey.keyArn] })]
+        : []),
+      new iam.PolicyStatement({
+        actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
+        resources: [bucket.bucketArn],
+      }),
+      new iam.PolicyStatement({
+        actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
+        resources: objectPrefixes.map(prefix => bucket.arnForObjects(`${prefix}/*`)),
+      }),
+      // Multipart uploads of large objects need Decrypt as well as a data key.
+      new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [key.keyArn] }),
+      new iam.PolicyStatement({ actions: ['logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
+    ];
+    const [{ policyDependable }] = statements.map(statement => role.addToPrincipalPolicy(statement));
     for (const prefix of objectPrefixes) {
-      Validations.of(policy).acknowledge({
+      Validations.of(role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::<${this.bucketLogicalIdPlaceholder(bucket)}.Arn>/${prefix}/*]`,
         reason: `Firehose names objects itself under the ${prefix}/ prefix (time-partitioned); keys are unknown in advance, so writes are scoped to the prefix.`,
       });
     }
-    return policy;
+    return policyDependable!;
   }
 
 

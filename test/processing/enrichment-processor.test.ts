@@ -3,7 +3,7 @@ import * as path from 'path';
 import { Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { FieldType, EnrichmentProcessor, EnrichmentProcessorOptions, IngestStream, RecordSchema } from '../../src';
-import { newStack, templateOf } from '../support/stack';
+import { iamStatementsIn, newStack, templateOf } from '../support/stack';
 
 function processorStack(options: EnrichmentProcessorOptions = {}, recordSchema?: RecordSchema): { stack: Stack; template: Template } {
   const stack = newStack();
@@ -69,14 +69,15 @@ describe('EnrichmentProcessor', () => {
     });
   });
 
-  test('execution role: no managed policies, no wildcard actions, writes only to the destination stream', () => {
+  test('execution role: one customer-managed policy, no AWS-managed or inline policies, no wildcard actions', () => {
     const { template } = processorStack();
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })] },
       ManagedPolicyArns: Match.absent(),
     });
-    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
-      .flatMap(policy => policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Resource: unknown }>);
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', { Roles: [{ Ref: Match.stringLikeRegexp('ProcessorRole') }] });
+    const statements = iamStatementsIn(template);
     const actions = statements.flatMap(statement => ([] as string[]).concat(statement.Action));
     expect(actions.filter(action => action.includes('*'))).toEqual([]);
     expect(statements).toContainEqual(expect.objectContaining({
@@ -89,9 +90,12 @@ describe('EnrichmentProcessor', () => {
     expect(statements).toContainEqual(expect.objectContaining({ Action: ['logs:CreateLogStream', 'logs:PutLogEvents'] }));
   });
 
-  test('log group with retention', () => {
+  test('log group: retention, encrypted with the processor key', () => {
     const { template } = processorStack();
-    template.hasResourceProperties('AWS::Logs::LogGroup', { RetentionInDays: 365 });
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      RetentionInDays: 365,
+      KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('ProcessorKey'), 'Arn'] },
+    });
   });
 
   test('explicit options win over defaults', () => {

@@ -29,3 +29,16 @@ export function physicalNamesIn(template: Template): string[] {
       .filter(property => !(property === 'PolicyName' && resource.Type === 'AWS::IAM::Policy'))
       .map(property => `${logicalId}.${property}`));
 }
+
+/** One statement of an IAM policy document. */
+export interface IamStatement {
+  readonly Action: string | string[];
+  readonly Resource: unknown;
+  readonly Effect: string;
+}
+
+/** The statements of every IAM policy in a template, inline and managed. */
+export function iamStatementsIn(template: Template): IamStatement[] {
+  const policies = [template.findResources('AWS::IAM::Policy'), template.findResources('AWS::IAM::ManagedPolicy')];
+  return policies.flatMap(found => Object.values(found)).flatMap(policy => policy.Properties.PolicyDocument.Statement);
+}
