@@ -1,4 +1,4 @@
-import { JsonObject } from './json';
+import { JsonObject, ownField } from './json';
 
 export const PROCESSED_AT_FIELD = 'processed_at';
 
@@ -18,7 +18,7 @@ const MAX_PARTITION_KEY_CHARS = 256;
  * because it was already accepted by Kinesis.
  */
 export function selectPartitionKey(record: JsonObject, field: string, fallback: string): string {
-  const value = record[field];
+  const value = ownField(record, field);
   if (typeof value === 'string' && value.length > 0 && value.length <= MAX_PARTITION_KEY_CHARS) {
     return value;
   }

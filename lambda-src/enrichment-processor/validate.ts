@@ -1,5 +1,5 @@
 import { FieldSpec, FieldType, RecordSchema } from './config';
-import { isJsonObject, JsonObject } from './json';
+import { isJsonObject, JsonObject, ownField } from './json';
 
 const EXPECTED: Record<FieldType, string> = {
   string: 'a string',
@@ -20,7 +20,7 @@ const MAX_PREVIEW_CHARS = 40;
 export function validateRecord(record: JsonObject, schema: RecordSchema): string[] {
   const errors: string[] = [];
   for (const field of schema.fields) {
-    const error = validateField(field, record[field.name]);
+    const error = validateField(field, ownField(record, field.name));
     if (error !== undefined) {
       errors.push(error);
     }

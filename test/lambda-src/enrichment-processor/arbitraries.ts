@@ -44,5 +44,6 @@ export function matchingRecord(schema: RecordSchema): fc.Arbitrary<Record<string
     // Optional fields may be absent or explicitly null.
     return f.required ? present : fc.oneof(present, fc.constant({}), fc.constant({ [f.name]: null }));
   });
-  return fc.tuple(extras, ...fieldValues).map((parts) => Object.assign({}, ...parts) as Record<string, unknown>);
+  // fromEntries defines own properties, as JSON.parse does; Object.assign would turn "__proto__" into a prototype.
+  return fc.tuple(extras, ...fieldValues).map((parts) => Object.fromEntries(parts.flatMap((part) => Object.entries(part))));
 }

@@ -40,6 +40,10 @@ describe('enrichRecord', () => {
 });
 
 describe('selectPartitionKey', () => {
+  test('never takes an inherited member for the field', () => {
+    expect(selectPartitionKey({}, 'toString', 'input-key')).toBe('input-key');
+  });
+
   test('uses the configured field when it holds a usable string', () => {
     expect(selectPartitionKey({ user_id: 'user-7' }, 'user_id', 'input-key')).toBe('user-7');
   });

@@ -14,6 +14,17 @@ describe('validateRecord', () => {
     expect(validateRecord(seedEvent(1), schema)).toEqual([]);
   });
 
+  test('fields named like inherited object members are looked up on the record only', () => {
+    const inherited = parseSchema(JSON.stringify({
+      fields: [
+        { name: 'toString', type: 'string', required: false },
+        { name: 'constructor', type: 'string', required: true },
+      ],
+    }), 'RECORD_SCHEMA');
+    expect(validateRecord({}, inherited)).toEqual(['field "constructor" is required but missing']);
+    expect(validateRecord({ toString: 'a', constructor: 'b' }, inherited)).toEqual([]);
+  });
+
   test('ignores fields that are not in the schema', () => {
     expect(validateRecord(seedEvent(1, { referrer: 'https://example.com', score: 3 }), schema)).toEqual([]);
   });
