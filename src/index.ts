@@ -5,3 +5,4 @@ export * from './processing/enrichment-processor';
 export * from './sinks/s3-data-lake-sink';
 export * from './monitoring/pipeline-dashboard';
 export * from './streaming-pipeline';
+export * from './ingest/shard-calculator';

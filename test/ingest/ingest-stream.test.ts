@@ -1,9 +1,10 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { CfnStream, StreamMode } from 'aws-cdk-lib/aws-kinesis';
+import { CfnStream, Stream, StreamMode } from 'aws-cdk-lib/aws-kinesis';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import { IngestStream } from '../../src';
-import { newStack, templateOf } from '../support/stack';
+import { iamStatementsIn, newStack, templateOf } from '../support/stack';
 
 describe('IngestStream', () => {
   test('defaults: on-demand, 24 hours, customer-managed key with rotation, shard-level metrics, retained', () => {
@@ -100,5 +101,74 @@ describe('IngestStream', () => {
     expect(ingest.metricIncomingRecords().statistic).toBe('Sum');
     expect(ingest.metricIncomingBytes().metricName).toBe('IncomingBytes');
     expect(ingest.metricWriteThrottled().metricName).toBe('WriteProvisionedThroughputExceeded');
+  });
+
+  test('a provisioned stream sized from expected traffic carries the estimate', () => {
+    const stack = newStack();
+    const ingest = new IngestStream(stack, 'Ingest', {
+      streamMode: StreamMode.PROVISIONED,
+      throughput: { writeMegabytesPerSecond: 5, headroomPercent: 20 },
+    });
+    templateOf(stack).hasResourceProperties('AWS::Kinesis::Stream', { ShardCount: 6 });
+    expect(ingest.shardEstimate?.explanation).toMatch(/^6 shards: write 5 MB\/s needs 5/);
+  });
+
+  test.each([
+    [{ throughput: { writeMegabytesPerSecond: 5 } }, 'Invalid IngestStreamProps.throughput with streamMode ON_DEMAND'],
+    [{ streamMode: StreamMode.PROVISIONED, shardCount: 2, throughput: { writeMegabytesPerSecond: 5 } }, 'Invalid IngestStreamProps.throughput together with shardCount 2. Allowed: one of the two.'],
+  ])('rejects conflicting sizing %#', (props, message) => {
+    expect(() => new IngestStream(newStack(), 'Ingest', props)).toThrow(message);
+  });
+
+  test('wraps an existing stream: creates nothing, grants and metrics still work', () => {
+    const stack = newStack();
+    const key = kms.Key.fromKeyArn(stack, 'Key', 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    const existing = Stream.fromStreamAttributes(stack, 'Existing', {
+      streamArn: 'arn:aws:kinesis:us-east-1:111122223333:stream/clicks',
+      encryptionKey: key,
+    });
+    const ingest = new IngestStream(stack, 'Ingest', { stream: existing });
+    ingest.grantWrite(new iam.Role(stack, 'Producer', { assumedBy: new iam.AccountRootPrincipal() }));
+    const template = templateOf(stack);
+    template.resourceCountIs('AWS::Kinesis::Stream', 0);
+    template.resourceCountIs('AWS::KMS::Key', 0);
+    expect(ingest.stream).toBe(existing);
+    expect(ingest.encryptionKey).toBe(key);
+    expect(iamStatementsIn(template)).toEqual([
+      expect.objectContaining({ Action: expect.arrayContaining(['kinesis:PutRecords']), Resource: 'arn:aws:kinesis:us-east-1:111122223333:stream/clicks' }),
+      expect.objectContaining({ Action: 'kms:GenerateDataKey', Resource: key.keyArn }),
+    ]);
+    expect(stack.resolve(ingest.metricIteratorAge().dimensions)).toEqual({ StreamName: 'clicks' });
+  });
+
+  test.each(['streamMode', 'shardCount', 'retentionPeriod', 'encryptionKey', 'removalPolicy', 'throughput'])(
+    'an existing stream cannot be combined with %s', (prop) => {
+      const stack = newStack();
+      const existing = Stream.fromStreamArn(stack, 'Existing', 'arn:aws:kinesis:us-east-1:111122223333:stream/clicks');
+      const values: Record<string, unknown> = {
+        streamMode: StreamMode.PROVISIONED,
+        shardCount: 2,
+        retentionPeriod: Duration.hours(48),
+        encryptionKey: new kms.Key(stack, 'Key'),
+        removalPolicy: RemovalPolicy.DESTROY,
+        throughput: { writeMegabytesPerSecond: 1 },
+      };
+      expect(() => new IngestStream(stack, 'Ingest', { stream: existing, [prop]: values[prop] }))
+        .toThrow(`Invalid IngestStreamProps.${prop} with an existing stream.`);
+    });
+
+  test('addConsumer registers an enhanced fan-out consumer on the stream', () => {
+    const stack = newStack();
+    const ingest = new IngestStream(stack, 'Ingest');
+    const consumer = ingest.addConsumer('analytics');
+    templateOf(stack).hasResourceProperties('AWS::Kinesis::StreamConsumer', {
+      ConsumerName: 'analytics',
+      StreamARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('IngestStream'), 'Arn'] },
+    });
+    expect(consumer.stream).toBe(ingest.stream);
+  });
+
+  test.each(['', 'has space', 'x'.repeat(129)])('addConsumer rejects the name %j', (name) => {
+    expect(() => new IngestStream(newStack(), 'Ingest').addConsumer(name)).toThrow('Invalid IngestStream consumer name');
   });
 });
