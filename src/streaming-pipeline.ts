@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import { IngestStream, IngestStreamOptions } from './ingest/ingest-stream';
 import { givenOrNewKey } from './internal/encryption-key';
 import { PipelineDashboard } from './monitoring/pipeline-dashboard';
+import { DEFAULTS } from './presets/defaults';
 import { PipelinePreset } from './presets/pipeline-preset';
 import { EnrichmentProcessor, EnrichmentProcessorOptions } from './processing/enrichment-processor';
 import { RecordSchema } from './schema/record-schema';
@@ -38,6 +39,12 @@ export interface StreamingPipelineProps {
    * @default - the preset's stream mode, shard count and retention
    */
   readonly enrichedStream?: IngestStreamOptions;
+  /**
+   * Whether the processor reads the ingest stream through an enhanced fan-out consumer.
+   *
+   * @default - the preset's choice: off in DEV, on in STAGING and PROD
+   */
+  readonly enhancedFanOut?: boolean;
   /**
    * Options of the enrichment processor.
    *
@@ -109,10 +116,12 @@ export class StreamingPipeline extends Construct {
       ...this.streamOptions(props.enrichedStream, removalPolicy),
       encryptionKey: this.encryptionKey,
     });
+    const enhancedFanOut = props.enhancedFanOut ?? this.preset.settings.enhancedFanOut ?? false;
     this.processor = new EnrichmentProcessor(this, 'Processor', {
       ...props.processor,
       ...shared,
       sourceStream: this.ingestStream.stream,
+      sourceConsumer: enhancedFanOut ? this.ingestStream.addConsumer(DEFAULTS.processor.consumerName) : undefined,
       destinationStream: this.enrichedStream.stream,
       recordSchema: this.recordSchema,
     });

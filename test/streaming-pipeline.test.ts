@@ -57,6 +57,27 @@ describe('StreamingPipeline', () => {
     }
   });
 
+  test.each([
+    [PipelinePreset.DEV, 0],
+    [PipelinePreset.STAGING, 1],
+    [PipelinePreset.PROD, 1],
+  ])('preset %#: the processor reads through an enhanced fan-out consumer in staging and prod', (preset, consumers) => {
+    const stack = newStack();
+    new StreamingPipeline(stack, 'Pipeline', { preset });
+    const template = templateOf(stack);
+    template.resourceCountIs('AWS::Kinesis::StreamConsumer', consumers);
+    const [mapping] = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
+    expect(mapping.Properties.EventSourceArn['Fn::GetAtt']).toEqual(consumers === 1
+      ? [expect.stringMatching(/^PipelineIngestStreamConsumerenrichmentprocessor/), 'ConsumerARN']
+      : [expect.stringMatching(/^PipelineIngestStream/), 'Arn']);
+  });
+
+  test('enhanced fan-out can be switched off in prod', () => {
+    const stack = newStack();
+    new StreamingPipeline(stack, 'Pipeline', { preset: PipelinePreset.PROD, enhancedFanOut: false });
+    templateOf(stack).resourceCountIs('AWS::Kinesis::StreamConsumer', 0);
+  });
+
   test('explicit props win over the preset', () => {
     const stack = newStack();
     new StreamingPipeline(stack, 'Pipeline', {

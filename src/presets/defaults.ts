@@ -39,6 +39,8 @@ export const DEFAULTS = {
     timeout: Duration.seconds(60),
     timeoutSecondsRange: { min: 1, max: 900 },
     partitionKeyField: 'user_id',
+    /** Name of the enhanced fan-out consumer the processor reads through, unique per stream. */
+    consumerName: 'enrichment-processor',
     /** SQS maximum, so failed-batch pointers survive long enough to be replayed. */
     deadLetterRetention: Duration.days(14),
   },
@@ -69,12 +71,13 @@ export interface PresetValues {
   readonly streamMode: StreamMode;
   readonly shardCount?: number;
   readonly retention: Duration;
+  readonly enhancedFanOut: boolean;
 }
 
 /** The preset table, as data. Every value is a default that an explicit prop overrides. */
 export const PRESET_TABLE: Record<'dev' | 'staging' | 'prod', PresetValues> = {
-  dev: { streamMode: StreamMode.PROVISIONED, shardCount: 1, retention: Duration.hours(24) },
+  dev: { streamMode: StreamMode.PROVISIONED, shardCount: 1, retention: Duration.hours(24), enhancedFanOut: false },
   // 72 hours is our choice for staging: the pattern leaves it open, and three days cover a weekend.
-  staging: { streamMode: StreamMode.ON_DEMAND, retention: Duration.hours(72) },
-  prod: { streamMode: StreamMode.ON_DEMAND, retention: Duration.hours(168) },
+  staging: { streamMode: StreamMode.ON_DEMAND, retention: Duration.hours(72), enhancedFanOut: true },
+  prod: { streamMode: StreamMode.ON_DEMAND, retention: Duration.hours(168), enhancedFanOut: true },
 };

@@ -16,6 +16,13 @@ export interface PresetSettings {
   readonly shardCount?: number;
   /** How long the streams keep records. */
   readonly retentionPeriod: Duration;
+  /**
+   * Whether the processor reads the ingest stream through an enhanced fan-out consumer (2 MB/s per shard of
+   * its own, push delivery with lower latency) instead of sharing the stream's read throughput.
+   *
+   * @default false
+   */
+  readonly enhancedFanOut?: boolean;
 }
 
 /**
@@ -23,11 +30,11 @@ export interface PresetSettings {
  * or your own with `PipelinePreset.custom(...)`.
  */
 export class PipelinePreset {
-  /** Development: one provisioned shard, 24 hours retention. */
+  /** Development: one provisioned shard, 24 hours retention, no enhanced fan-out. */
   public static readonly DEV = PipelinePreset.fromTable('dev');
-  /** Staging: on-demand streams, 72 hours retention. */
+  /** Staging: on-demand streams, 72 hours retention, enhanced fan-out. */
   public static readonly STAGING = PipelinePreset.fromTable('staging');
-  /** Production: on-demand streams, 7 days retention. */
+  /** Production: on-demand streams, 7 days retention, enhanced fan-out. */
   public static readonly PROD = PipelinePreset.fromTable('prod');
 
   /**
@@ -46,6 +53,7 @@ export class PipelinePreset {
       streamMode: values.streamMode,
       shardCount: values.shardCount,
       retentionPeriod: values.retention,
+      enhancedFanOut: values.enhancedFanOut,
     });
   }
 

@@ -5,7 +5,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { KinesisEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { KinesisConsumerEventSource, KinesisEventSource, KinesisEventSourceProps } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -89,6 +89,12 @@ export interface EnrichmentProcessorOptions {
 export interface EnrichmentProcessorProps extends EnrichmentProcessorOptions {
   /** The stream the processor reads. */
   readonly sourceStream: kinesis.IStream;
+  /**
+   * An enhanced fan-out consumer of `sourceStream` to read through, for throughput of its own and lower latency.
+   *
+   * @default - read the stream directly, sharing its read throughput
+   */
+  readonly sourceConsumer?: kinesis.IStreamConsumer;
   /** The stream the processor writes enriched records to. */
   readonly destinationStream: kinesis.IStream;
   /**
@@ -196,7 +202,7 @@ export class EnrichmentProcessor extends Construct {
       reason: 'The function is invoked synchronously by the Kinesis event source mapping, whose on-failure destination is this construct\'s dead-letter queue; a function-level DLQ only applies to asynchronous invocations.',
     });
 
-    fn.addEventSource(new KinesisEventSource(props.sourceStream, {
+    const eventSourceProps: KinesisEventSourceProps = {
       startingPosition: lambda.StartingPosition.TRIM_HORIZON,
       batchSize: options.batchSize,
       maxBatchingWindow: options.maxBatchingWindow,
@@ -205,7 +211,13 @@ export class EnrichmentProcessor extends Construct {
       bisectBatchOnError: true,
       reportBatchItemFailures: true,
       onFailure: new QueueFailureDestination(deadLetterQueue),
-    }));
+    };
+    if (props.sourceConsumer && props.sourceConsumer.stream.streamArn !== props.sourceStream.streamArn) {
+      throw new Error('Invalid EnrichmentProcessorProps.sourceConsumer: it consumes another stream than sourceStream. Allowed: a consumer of sourceStream.');
+    }
+    fn.addEventSource(props.sourceConsumer
+      ? new KinesisConsumerEventSource(props.sourceConsumer, eventSourceProps)
+      : new KinesisEventSource(props.sourceStream, eventSourceProps));
     grantStreamWrite(props.destinationStream, fn);
     this.function = fn;
   }

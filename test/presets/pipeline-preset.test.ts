@@ -5,11 +5,12 @@ import { PipelinePreset } from '../../src';
 describe('PipelinePreset', () => {
   // The rows of PRODUCT.md's preset table that this release implements.
   test.each([
-    [PipelinePreset.DEV, 'dev', StreamMode.PROVISIONED, 1, 24],
-    [PipelinePreset.STAGING, 'staging', StreamMode.ON_DEMAND, undefined, 72],
-    [PipelinePreset.PROD, 'prod', StreamMode.ON_DEMAND, undefined, 168],
-  ])('%#: %s', (preset, name, streamMode, shardCount, retentionHours) => {
+    [PipelinePreset.DEV, 'dev', StreamMode.PROVISIONED, 1, 24, false],
+    [PipelinePreset.STAGING, 'staging', StreamMode.ON_DEMAND, undefined, 72, true],
+    [PipelinePreset.PROD, 'prod', StreamMode.ON_DEMAND, undefined, 168, true],
+  ])('%#: %s', (preset, name, streamMode, shardCount, retentionHours, enhancedFanOut) => {
     expect(preset.name).toBe(name);
+    expect(preset.settings.enhancedFanOut).toBe(enhancedFanOut);
     expect(preset.settings.streamMode).toBe(streamMode);
     expect(preset.settings.shardCount).toBe(shardCount);
     expect(preset.settings.retentionPeriod.toHours()).toBe(retentionHours);

@@ -120,6 +120,17 @@ describe('EnrichmentProcessor', () => {
     });
   });
 
+  test('a consumer of another stream is rejected', () => {
+    const stack = newStack();
+    const source = new IngestStream(stack, 'Source');
+    const other = new IngestStream(stack, 'Other');
+    expect(() => new EnrichmentProcessor(stack, 'Processor', {
+      sourceStream: source.stream,
+      sourceConsumer: other.addConsumer('reader'),
+      destinationStream: new IngestStream(stack, 'Destination').stream,
+    })).toThrow('Invalid EnrichmentProcessorProps.sourceConsumer: it consumes another stream than sourceStream.');
+  });
+
   test('a custom schema reaches the handler', () => {
     const schema = RecordSchema.fromFields([{ name: 'device_id', type: FieldType.STRING, required: true }]);
     const { template } = processorStack({ partitionKeyField: 'device_id' }, schema);
