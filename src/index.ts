@@ -1,6 +1,11 @@
 export * from './schema/record-schema';
 export * from './presets/pipeline-preset';
 export * from './ingest/ingest-stream';
+export * from './ingest/http-ingestion';
+export * from './ingest/kinesis-agent-producer';
+// Only the agent configuration's types are public; its rendering and validation are internal.
+export { DataProcessingOption, InitialPosition, LogFormat, PartitionKeyOption } from './ingest/kinesis-agent-config';
+export type { KinesisAgentFlow, LogToJsonOptions } from './ingest/kinesis-agent-config';
 export * from './processing/enrichment-processor';
 export * from './sinks/s3-data-lake-sink';
 export * from './monitoring/pipeline-dashboard';

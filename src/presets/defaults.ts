@@ -60,6 +60,47 @@ export const DEFAULTS = {
     deadLetterMessages: 1,
     deadLetterPeriod: Duration.seconds(60),
   },
+  http: {
+    stageName: 'v1',
+    partitionKeyField: 'user_id',
+    /**
+     * Our choice: a tenth of the regional account quota that every API of the account shares, so one ingestion
+     * API cannot starve the others; a batch request carries up to 500 records.
+     */
+    throttlingRateLimit: 1_000,
+    /** API Gateway's default account quota per region; a stage limit above it has no effect. */
+    throttlingRateLimitRange: { min: 1, max: 10_000 },
+    /** Our choice: two seconds' worth of the rate, for producers that flush buffers in bursts. */
+    throttlingBurstLimit: 2_000,
+    /** API Gateway's default account burst quota per region. */
+    throttlingBurstLimitRange: { min: 1, max: 5_000 },
+    /**
+     * Our choice: about 67 requests per second from one address, sustained over the 5-minute window: far above
+     * a browser or device, below the stage rate, so that one address cannot take the whole stage.
+     */
+    webAclRateLimitPerFiveMinutes: 20_000,
+    /** AWS WAF rate-based rule limits. */
+    webAclRateLimitRange: { min: 10, max: 2_000_000_000 },
+  },
+  agent: {
+    /** The Kinesis Agent's own defaults, written out so that the rendered agent.json says what the agent does. */
+    partitionKeyOption: 'RANDOM',
+    initialPosition: 'END_OF_FILE',
+    emitMetrics: true,
+    /** The namespace the agent publishes its metrics in, which its PutMetricData permission is limited to. */
+    metricsNamespace: 'AWSKinesisAgent',
+    /** Where the agent reads its configuration. */
+    configFile: '/etc/aws-kinesis/agent.json',
+    /** Our choice: one key for every producer, so that a host carries at most one producer's configuration. */
+    targetTagKey: 'kinesis-agent',
+    /** Our choice: the shortest interval State Manager allows for rate expressions; it repairs drift on hosts. */
+    scheduleExpression: 'rate(30 minutes)',
+    scheduleMinimumMinutes: 30,
+    manageInstancesWithSsm: true,
+    /** Parameter Store value limits in bytes: Standard tier 4 KB, Advanced tier 8 KB. */
+    standardParameterMaxBytes: 4_096,
+    advancedParameterMaxBytes: 8_192,
+  },
   /** Our choice: long enough for an incident review, bounded so that logs do not grow forever. */
   logRetention: RetentionDays.ONE_YEAR,
 } as const;

@@ -1,3 +1,5 @@
+import { recordJsonSchema, validatePartitionKeyField } from './json-schema';
+
 /**
  * The type of one field of a pipeline record.
  *
@@ -105,5 +107,23 @@ export class RecordSchema {
     return JSON.stringify({
       fields: this.fields.map(({ name, type, required }) => ({ name, type, required })),
     });
+  }
+
+  /**
+   * The JSON Schema (draft-04, the dialect of API Gateway request models) of one record.
+   *
+   * Required fields are listed in `required`; timestamps are strings with `format: date-time` and a `pattern`
+   * for ISO-8601 with a zone, because API Gateway ignores `format`; optional fields may also be null; fields
+   * not in the schema are allowed.
+   *
+   * @param partitionKeyField a string field that becomes required and limited to 1 to 256 characters, the
+   * Kinesis partition key rules
+   * @default - no field is treated as the partition key
+   */
+  public toJsonSchema(partitionKeyField?: string): { [key: string]: any } {
+    if (partitionKeyField !== undefined) {
+      validatePartitionKeyField('RecordSchema.toJsonSchema partitionKeyField', this.fields, partitionKeyField);
+    }
+    return recordJsonSchema(this.fields, partitionKeyField);
   }
 }

@@ -39,4 +39,23 @@ describe('RecordSchema', () => {
   ])('rejects %j', (fields, message) => {
     expect(() => RecordSchema.fromFields(fields)).toThrow(message);
   });
+
+  test('toJsonSchema: required fields, the timestamp pattern, no partition key constraint unless asked', () => {
+    const schema = RecordSchema.seedEvent().toJsonSchema();
+    expect(schema.$schema).toBe('http://json-schema.org/draft-04/schema#');
+    expect(schema.required).toEqual(['event_id', 'event_type', 'timestamp', 'user_id']);
+    expect(schema.properties.timestamp).toMatchObject({ type: 'string', format: 'date-time', pattern: expect.stringMatching(/^\^.*\$$/) });
+    expect(schema.properties.user_id).toEqual({ type: 'string', description: expect.any(String) });
+  });
+
+  test('toJsonSchema with a partition key limits it to 1 to 256 characters', () => {
+    expect(RecordSchema.seedEvent().toJsonSchema('user_id').properties.user_id).toMatchObject({ minLength: 1, maxLength: 256 });
+  });
+
+  test.each([
+    ['account_id', 'Invalid RecordSchema.toJsonSchema partitionKeyField: "account_id". Allowed: a string field of the record schema (event_id, event_type, user_id, page).'],
+    ['metadata', 'Invalid RecordSchema.toJsonSchema partitionKeyField: "metadata" (type object).'],
+  ])('toJsonSchema rejects partition key %s', (field, message) => {
+    expect(() => RecordSchema.seedEvent().toJsonSchema(field)).toThrow(message);
+  });
 });
