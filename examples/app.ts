@@ -4,7 +4,8 @@ import { addExampleStacks } from './pipeline-stack';
 
 // Synthesizes the dev, staging and prod pipelines offline into cdk.out/, checked by all five cdk-nag packs.
 const outdir = process.env.CDK_OUTDIR ?? 'cdk.out';
-const app = new App({ outdir });
+// Synthesized once, below; CDK_OUTDIR alone would also make the app synthesize again on exit.
+const app = new App({ outdir, autoSynth: false });
 const stacks = addExampleStacks(app);
 addNagPacks(app);
 

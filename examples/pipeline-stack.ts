@@ -1,5 +1,5 @@
 import { App, Stack, StackProps } from 'aws-cdk-lib';
-import { PipelinePreset, StreamingPipeline } from '../src';
+import { DataProcessingOption, PipelinePreset, StreamingPipeline } from '../src';
 
 /** The presets the example deploys, one stack each, named `streaming-pipeline-<preset>`. */
 export const EXAMPLE_PRESETS: PipelinePreset[] = [PipelinePreset.DEV, PipelinePreset.STAGING, PipelinePreset.PROD];
@@ -10,15 +10,22 @@ export interface PipelineStackProps extends StackProps {
 }
 
 /**
- * The stack a team would write: one `StreamingPipeline` from a preset. The Python and Java examples build the
- * same stack, and a test checks that all three templates are equal.
+ * The stack a team would write: one `StreamingPipeline` from a preset, with producers over HTTP (API Gateway)
+ * and from log files (Kinesis Agent) besides the SDK. The Python and Java examples build the same stack, and a
+ * test checks that all three templates are equal.
  */
 export class PipelineStack extends Stack {
   public readonly pipeline: StreamingPipeline;
 
   constructor(scope: App, id: string, props: PipelineStackProps) {
     super(scope, id, props);
-    this.pipeline = new StreamingPipeline(this, 'Pipeline', { preset: props.preset });
+    this.pipeline = new StreamingPipeline(this, 'Pipeline', {
+      preset: props.preset,
+      httpIngestion: {},
+      kinesisAgent: {
+        flows: [{ filePattern: '/var/log/clickstream/*.log', dataProcessingOptions: [DataProcessingOption.singleLine()] }],
+      },
+    });
   }
 }
 

@@ -2,7 +2,9 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { HttpIngestion, HttpIngestionOptions } from './ingest/http-ingestion';
 import { IngestStream, IngestStreamOptions } from './ingest/ingest-stream';
+import { KinesisAgentProducer, KinesisAgentProducerOptions } from './ingest/kinesis-agent-producer';
 import { givenOrNewKey } from './internal/encryption-key';
 import { PipelineDashboard } from './monitoring/pipeline-dashboard';
 import { DEFAULTS } from './presets/defaults';
@@ -39,6 +41,21 @@ export interface StreamingPipelineProps {
    * @default - the preset's stream mode, shard count and retention
    */
   readonly enrichedStream?: IngestStreamOptions;
+  /**
+   * Turns on the HTTP front door (API Gateway `PUT /records` and `PUT /record` into the ingest stream) with
+   * these options. Requests are validated against the record schema and partitioned by the processor's
+   * `partitionKeyField`.
+   *
+   * @default - no HTTP ingestion
+   */
+  readonly httpIngestion?: HttpIngestionOptions;
+  /**
+   * Turns on a Kinesis Agent producer with these options: an instance role and profile, the agent
+   * configuration in Parameter Store, and a State Manager association for hosts carrying its tag.
+   *
+   * @default - no Kinesis Agent producer
+   */
+  readonly kinesisAgent?: KinesisAgentProducerOptions;
   /**
    * Whether the processor reads the ingest stream through an enhanced fan-out consumer.
    *
@@ -91,6 +108,18 @@ export class StreamingPipeline extends Construct {
   public readonly encryptionKey: kms.IKey;
   /** The stream producers write to. */
   public readonly ingestStream: IngestStream;
+  /**
+   * The HTTP front door.
+   *
+   * @default - none unless `httpIngestion` is given
+   */
+  public readonly httpIngestion?: HttpIngestion;
+  /**
+   * The Kinesis Agent producer.
+   *
+   * @default - none unless `kinesisAgent` is given
+   */
+  public readonly kinesisAgent?: KinesisAgentProducer;
   /** The Lambda processor between the two streams. */
   public readonly processor: EnrichmentProcessor;
   /** The stream of validated, enriched records. */
@@ -116,6 +145,21 @@ export class StreamingPipeline extends Construct {
       ...this.streamOptions(props.enrichedStream, removalPolicy),
       encryptionKey: this.encryptionKey,
     });
+    const partitionKeyField = props.processor?.partitionKeyField;
+    if (props.httpIngestion) {
+      this.httpIngestion = new HttpIngestion(this, 'HttpIngestion', {
+        ...props.httpIngestion,
+        ...shared,
+        webAcl: props.httpIngestion.webAcl ?? this.preset.settings.httpWebAcl,
+        stream: this.ingestStream.stream,
+        recordSchema: this.recordSchema,
+        partitionKeyField,
+      });
+    }
+    if (props.kinesisAgent) {
+      this.kinesisAgent = new KinesisAgentProducer(this, 'KinesisAgent', { ...props.kinesisAgent, stream: this.ingestStream.stream });
+    }
+
     const enhancedFanOut = props.enhancedFanOut ?? this.preset.settings.enhancedFanOut ?? false;
     this.processor = new EnrichmentProcessor(this, 'Processor', {
       ...props.processor,

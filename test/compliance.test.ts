@@ -33,6 +33,9 @@ describe('compliance of every preset with five cdk-nag packs', () => {
     const reviewed = [
       'LambdaDLQ @ Pipeline/Processor/Function', // invoked synchronously by the event source mapping, whose DLQ exists
       'S3DefaultEncryptionKMS @ Pipeline/DataLake/AccessLogsBucket', // access log targets support SSE-S3 only
+      'APIGWCacheEnabledAndEncrypted @ Pipeline/HttpIngestion/Api/DeploymentStage.v1', // no cache: PUTs must reach Kinesis
+      'APIGWSSLEnabled @ Pipeline/HttpIngestion/Api/DeploymentStage.v1', // client certificates serve HTTP backends, not Kinesis
+      'APIGWAssociatedWithWAF @ Pipeline/HttpIngestion/Api/DeploymentStage.v1', // dev and staging: IAM-signed callers only
     ];
     const acknowledgedLater = results.flatMap(result => result.acknowledgements)
       .filter(acknowledgement => laterPacks.includes(packOfRule(acknowledgement.rule) as never))

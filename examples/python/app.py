@@ -6,9 +6,29 @@
 import os
 
 from aws_cdk import App, Stack
-from cdk_streaming_pipeline import PipelinePreset, StreamingPipeline
+from cdk_streaming_pipeline import (
+    DataProcessingOption,
+    HttpIngestionOptions,
+    KinesisAgentFlow,
+    KinesisAgentProducerOptions,
+    PipelinePreset,
+    StreamingPipeline,
+)
 
 app = App(outdir=os.environ.get("CDK_OUTDIR", "cdk.out"))
 stack = Stack(app, "streaming-pipeline-dev")
-StreamingPipeline(stack, "Pipeline", preset=PipelinePreset.DEV)
+StreamingPipeline(
+    stack,
+    "Pipeline",
+    preset=PipelinePreset.DEV,
+    http_ingestion=HttpIngestionOptions(),
+    kinesis_agent=KinesisAgentProducerOptions(
+        flows=[
+            KinesisAgentFlow(
+                file_pattern="/var/log/clickstream/*.log",
+                data_processing_options=[DataProcessingOption.single_line()],
+            )
+        ]
+    ),
+)
 app.synth()

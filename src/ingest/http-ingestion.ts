@@ -69,24 +69,9 @@ export class HttpIngestionAuth {
 }
 
 /**
- * Properties of an `HttpIngestion`.
+ * Options of the HTTP front door, shared by `HttpIngestionProps` and the pipeline's props.
  */
-export interface HttpIngestionProps {
-  /** The stream that accepted records are put into. */
-  readonly stream: kinesis.IStream;
-  /**
-   * The schema request bodies are validated against before they reach Kinesis.
-   *
-   * @default RecordSchema.seedEvent()
-   */
-  readonly recordSchema?: RecordSchema;
-  /**
-   * The string field of a record whose value becomes its Kinesis partition key. Requests whose records lack it,
-   * or carry an empty or longer than 256 characters value, are rejected with 400.
-   *
-   * @default 'user_id'
-   */
-  readonly partitionKeyField?: string;
+export interface HttpIngestionOptions {
   /**
    * How callers authenticate.
    *
@@ -128,17 +113,38 @@ export interface HttpIngestionProps {
    */
   readonly stageName?: string;
   /**
-   * The customer-managed KMS key that encrypts the API's log groups.
-   *
-   * @default - a new key with rotation enabled
-   */
-  readonly encryptionKey?: kms.IKey;
-  /**
    * How long access, execution and WAF logs are kept.
    *
    * @default RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
+}
+
+/**
+ * Properties of an `HttpIngestion`.
+ */
+export interface HttpIngestionProps extends HttpIngestionOptions {
+  /** The stream that accepted records are put into. */
+  readonly stream: kinesis.IStream;
+  /**
+   * The schema request bodies are validated against before they reach Kinesis.
+   *
+   * @default RecordSchema.seedEvent()
+   */
+  readonly recordSchema?: RecordSchema;
+  /**
+   * The string field of a record whose value becomes its Kinesis partition key. Requests whose records lack it,
+   * or carry an empty or longer than 256 characters value, are rejected with 400.
+   *
+   * @default 'user_id'
+   */
+  readonly partitionKeyField?: string;
+  /**
+   * The customer-managed KMS key that encrypts the API's log groups.
+   *
+   * @default - a new key with rotation enabled
+   */
+  readonly encryptionKey?: kms.IKey;
   /**
    * What happens to the key and log groups when they leave the stack.
    *

@@ -18,11 +18,9 @@ const MAX_ENDPOINT_LENGTH = 100;
 const TAG_CHARACTERS = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]+$/u;
 
 /**
- * Properties of a `KinesisAgentProducer`.
+ * Options of the Kinesis Agent producer, shared by `KinesisAgentProducerProps` and the pipeline's props.
  */
-export interface KinesisAgentProducerProps {
-  /** The stream the agent puts records into. */
-  readonly stream: kinesis.IStream;
+export interface KinesisAgentProducerOptions {
   /** The files the agent tails, all sent to `stream`. At least one. */
   readonly flows: KinesisAgentFlow[];
   /**
@@ -68,6 +66,14 @@ export interface KinesisAgentProducerProps {
    * @default 'rate(30 minutes)'
    */
   readonly scheduleExpression?: string;
+}
+
+/**
+ * Properties of a `KinesisAgentProducer`.
+ */
+export interface KinesisAgentProducerProps extends KinesisAgentProducerOptions {
+  /** The stream the agent puts records into. */
+  readonly stream: kinesis.IStream;
 }
 
 /**

@@ -2,6 +2,9 @@ import { Duration, Size } from 'aws-cdk-lib';
 import { ShardLevelMetrics, StreamMode } from 'aws-cdk-lib/aws-kinesis';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 
+/** The seed event's user, whose records must stay in order on one shard; one default for every producer path. */
+const SEED_PARTITION_KEY_FIELD = 'user_id';
+
 /**
  * Every default the constructs use, in one place, so that a change of default is one edit and one test.
  * Values come from the streaming-pipelines pattern unless a comment says otherwise.
@@ -38,7 +41,7 @@ export const DEFAULTS = {
     /** Our choice: well above one batch of 100 records including PutRecords retries with backoff. */
     timeout: Duration.seconds(60),
     timeoutSecondsRange: { min: 1, max: 900 },
-    partitionKeyField: 'user_id',
+    partitionKeyField: SEED_PARTITION_KEY_FIELD,
     /** Name of the enhanced fan-out consumer the processor reads through, unique per stream. */
     consumerName: 'enrichment-processor',
     /** SQS maximum, so failed-batch pointers survive long enough to be replayed. */
@@ -62,7 +65,7 @@ export const DEFAULTS = {
   },
   http: {
     stageName: 'v1',
-    partitionKeyField: 'user_id',
+    partitionKeyField: SEED_PARTITION_KEY_FIELD,
     /**
      * Our choice: a tenth of the regional account quota that every API of the account shares, so one ingestion
      * API cannot starve the others; a batch request carries up to 500 records.
@@ -113,12 +116,13 @@ export interface PresetValues {
   readonly shardCount?: number;
   readonly retention: Duration;
   readonly enhancedFanOut: boolean;
+  readonly httpWebAcl: boolean;
 }
 
 /** The preset table, as data. Every value is a default that an explicit prop overrides. */
 export const PRESET_TABLE: Record<'dev' | 'staging' | 'prod', PresetValues> = {
-  dev: { streamMode: StreamMode.PROVISIONED, shardCount: 1, retention: Duration.hours(24), enhancedFanOut: false },
+  dev: { streamMode: StreamMode.PROVISIONED, shardCount: 1, retention: Duration.hours(24), enhancedFanOut: false, httpWebAcl: false },
   // 72 hours is our choice for staging: the pattern leaves it open, and three days cover a weekend.
-  staging: { streamMode: StreamMode.ON_DEMAND, retention: Duration.hours(72), enhancedFanOut: true },
-  prod: { streamMode: StreamMode.ON_DEMAND, retention: Duration.hours(168), enhancedFanOut: true },
+  staging: { streamMode: StreamMode.ON_DEMAND, retention: Duration.hours(72), enhancedFanOut: true, httpWebAcl: false },
+  prod: { streamMode: StreamMode.ON_DEMAND, retention: Duration.hours(168), enhancedFanOut: true, httpWebAcl: true },
 };

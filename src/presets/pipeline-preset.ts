@@ -23,6 +23,12 @@ export interface PresetSettings {
    * @default false
    */
   readonly enhancedFanOut?: boolean;
+  /**
+   * Whether the HTTP front door, when enabled, gets an AWS WAF web ACL with a per-IP rate limit.
+   *
+   * @default false
+   */
+  readonly httpWebAcl?: boolean;
 }
 
 /**
@@ -34,7 +40,7 @@ export class PipelinePreset {
   public static readonly DEV = PipelinePreset.fromTable('dev');
   /** Staging: on-demand streams, 72 hours retention, enhanced fan-out. */
   public static readonly STAGING = PipelinePreset.fromTable('staging');
-  /** Production: on-demand streams, 7 days retention, enhanced fan-out. */
+  /** Production: on-demand streams, 7 days retention, enhanced fan-out, WAF in front of HTTP ingestion. */
   public static readonly PROD = PipelinePreset.fromTable('prod');
 
   /**
@@ -54,6 +60,7 @@ export class PipelinePreset {
       shardCount: values.shardCount,
       retentionPeriod: values.retention,
       enhancedFanOut: values.enhancedFanOut,
+      httpWebAcl: values.httpWebAcl,
     });
   }
 

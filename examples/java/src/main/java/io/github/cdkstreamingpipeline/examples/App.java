@@ -1,7 +1,12 @@
 package io.github.cdkstreamingpipeline.examples;
 
+import io.github.cdkstreamingpipeline.DataProcessingOption;
+import io.github.cdkstreamingpipeline.HttpIngestionOptions;
+import io.github.cdkstreamingpipeline.KinesisAgentFlow;
+import io.github.cdkstreamingpipeline.KinesisAgentProducerOptions;
 import io.github.cdkstreamingpipeline.PipelinePreset;
 import io.github.cdkstreamingpipeline.StreamingPipeline;
+import java.util.List;
 import software.amazon.awscdk.AppProps;
 import software.amazon.awscdk.Stack;
 
@@ -11,7 +16,16 @@ public final class App {
         String outdir = System.getenv().getOrDefault("CDK_OUTDIR", "cdk.out");
         software.amazon.awscdk.App app = new software.amazon.awscdk.App(AppProps.builder().outdir(outdir).build());
         Stack stack = new Stack(app, "streaming-pipeline-dev");
-        StreamingPipeline.Builder.create(stack, "Pipeline").preset(PipelinePreset.DEV).build();
+        StreamingPipeline.Builder.create(stack, "Pipeline")
+                .preset(PipelinePreset.DEV)
+                .httpIngestion(HttpIngestionOptions.builder().build())
+                .kinesisAgent(KinesisAgentProducerOptions.builder()
+                        .flows(List.of(KinesisAgentFlow.builder()
+                                .filePattern("/var/log/clickstream/*.log")
+                                .dataProcessingOptions(List.of(DataProcessingOption.singleLine()))
+                                .build()))
+                        .build())
+                .build();
         app.synth();
     }
 }
