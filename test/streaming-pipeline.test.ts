@@ -78,6 +78,49 @@ describe('StreamingPipeline', () => {
     templateOf(stack).resourceCountIs('AWS::Kinesis::StreamConsumer', 0);
   });
 
+  test.each([
+    [PipelinePreset.DEV, 0],
+    [PipelinePreset.STAGING, 0],
+    [PipelinePreset.PROD, 1],
+  ])('preset %#: HTTP ingestion is optional, and gets a WAF in prod', (preset, webAcls) => {
+    const without = newStack();
+    new StreamingPipeline(without, 'Pipeline', { preset });
+    templateOf(without).resourceCountIs('AWS::ApiGateway::RestApi', 0);
+
+    const stack = newStack();
+    const pipeline = new StreamingPipeline(stack, 'Pipeline', { preset, httpIngestion: {} });
+    const template = templateOf(stack);
+    template.resourceCountIs('AWS::ApiGateway::RestApi', 1);
+    template.resourceCountIs('AWS::WAFv2::WebACL', webAcls);
+    expect(pipeline.httpIngestion?.webAcl !== undefined).toBe(webAcls === 1);
+  });
+
+  test('HTTP ingestion follows the pipeline: its stream, schema and partition key, and an explicit WAF choice wins', () => {
+    const stack = newStack();
+    new StreamingPipeline(stack, 'Pipeline', {
+      preset: PipelinePreset.PROD,
+      processor: { partitionKeyField: 'event_id' },
+      httpIngestion: { webAcl: false },
+    });
+    const template = templateOf(stack);
+    template.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    const methods = Object.values(template.findResources('AWS::ApiGateway::Method'));
+    const requestTemplates = JSON.stringify(methods.map(method => method.Properties.Integration?.RequestTemplates));
+    expect(requestTemplates).toContain('event_id');
+    expect(requestTemplates).toContain('PipelineIngestStream');
+  });
+
+  test('the Kinesis Agent producer is optional and ships to the ingest stream', () => {
+    const stack = newStack();
+    const pipeline = new StreamingPipeline(stack, 'Pipeline', {
+      kinesisAgent: { flows: [{ filePattern: '/var/log/app/*.log' }] },
+    });
+    const template = templateOf(stack);
+    template.resourceCountIs('AWS::SSM::Association', 1);
+    template.resourceCountIs('AWS::IAM::InstanceProfile', 1);
+    expect(JSON.stringify(stack.resolve(pipeline.kinesisAgent!.renderedConfig))).toContain('PipelineIngestStream');
+  });
+
   test('explicit props win over the preset', () => {
     const stack = newStack();
     new StreamingPipeline(stack, 'Pipeline', {
