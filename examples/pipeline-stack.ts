@@ -1,8 +1,17 @@
 import { App, Stack, StackProps } from 'aws-cdk-lib';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { DataProcessingOption, PipelinePreset, StreamingPipeline } from '../src';
 
 /** The presets the example deploys, one stack each, named `streaming-pipeline-<preset>`. */
 export const EXAMPLE_PRESETS: PipelinePreset[] = [PipelinePreset.DEV, PipelinePreset.STAGING, PipelinePreset.PROD];
+
+/** The disaster-recovery copy of the data lake, in another region: replace with your own bucket and key. */
+export const REPLICA = {
+  bucketName: 'streaming-pipeline-dr-replica',
+  region: 'us-west-2',
+  keyArn: 'arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+};
 
 /** Properties of the example stack. */
 export interface PipelineStackProps extends StackProps {
@@ -24,6 +33,12 @@ export class PipelineStack extends Stack {
       httpIngestion: {},
       kinesisAgent: {
         flows: [{ filePattern: '/var/log/clickstream/*.log', dataProcessingOptions: [DataProcessingOption.singleLine()] }],
+      },
+      dataLake: {
+        replication: {
+          bucket: s3.Bucket.fromBucketAttributes(this, 'Replica', { bucketName: REPLICA.bucketName, region: REPLICA.region }),
+          encryptionKey: kms.Key.fromKeyArn(this, 'ReplicaKey', REPLICA.keyArn),
+        },
       },
     });
   }

@@ -6,12 +6,16 @@
 import os
 
 from aws_cdk import App, Stack
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_s3 as s3
 from cdk_streaming_pipeline import (
+    DataLakeReplication,
     DataProcessingOption,
     HttpIngestionOptions,
     KinesisAgentFlow,
     KinesisAgentProducerOptions,
     PipelinePreset,
+    S3DataLakeSinkOptions,
     StreamingPipeline,
 )
 
@@ -29,6 +33,18 @@ StreamingPipeline(
                 data_processing_options=[DataProcessingOption.single_line()],
             )
         ]
+    ),
+    data_lake=S3DataLakeSinkOptions(
+        replication=DataLakeReplication(
+            bucket=s3.Bucket.from_bucket_attributes(
+                stack, "Replica", bucket_name="streaming-pipeline-dr-replica", region="us-west-2"
+            ),
+            encryption_key=kms.Key.from_key_arn(
+                stack,
+                "ReplicaKey",
+                "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+            ),
+        )
     ),
 )
 app.synth()

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
@@ -11,8 +11,22 @@ import { pathInStack } from '../internal/describe';
 import { encryptedLogGroup } from '../internal/encrypted-log-group';
 import { givenOrNewKey } from '../internal/encryption-key';
 import { ManagedPolicyRole } from '../internal/managed-policy-role';
+import { nagResourceName } from '../internal/nag-finding';
 import { validateDurationInRange, validateIntegerInRange } from '../internal/validation';
 import { DEFAULTS } from '../presets/defaults';
+
+/**
+ * Where the data lake replicates to, for disaster recovery and the compliance packs' replication rules.
+ */
+export interface DataLakeReplication {
+  /** The destination bucket, normally in another region. It must have versioning enabled. */
+  readonly bucket: s3.IBucket;
+  /**
+   * The KMS key, in the destination's region, that encrypts the replicas. S3 replicates KMS-encrypted objects
+   * only to a named KMS key.
+   */
+  readonly encryptionKey: kms.IKey;
+}
 
 /**
  * Tuning of the S3 data lake sink, shared by `S3DataLakeSinkProps` and the pipeline's props.
@@ -30,6 +44,13 @@ export interface S3DataLakeSinkOptions {
    * @default Duration.seconds(300)
    */
   readonly bufferingInterval?: Duration;
+  /**
+   * Replicates the data lake bucket (`data/`, `errors/`) and its server access logs (`access-logs/`) to another
+   * bucket.
+   *
+   * @default - no replication
+   */
+  readonly replication?: DataLakeReplication;
   /**
    * How long Firehose error logs are kept.
    *
@@ -89,6 +110,17 @@ export class S3DataLakeSink extends Construct {
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const encryptionKey = givenOrNewKey(this, props.encryptionKey, 'the data lake bucket', removalPolicy);
 
+    const replicationRole = props.replication && new ManagedPolicyRole(this, 'ReplicationRole', {
+      assumedBy: new iam.ServicePrincipal('s3.amazonaws.com'),
+      description: `Lets S3 replicate the data lake of ${pathInStack(this)}`,
+    });
+    const replicationRules = (ruleId: string): s3.ReplicationRule[] | undefined => props.replication && [{
+      id: ruleId,
+      destination: props.replication.bucket,
+      kmsKey: props.replication.encryptionKey,
+      sseKmsEncryptedObjects: true,
+    }];
+
     const accessLogsBucket = new s3.Bucket(this, 'AccessLogsBucket', {
       // S3 server access logging delivers only to buckets encrypted with S3-managed keys.
       encryption: s3.BucketEncryption.S3_MANAGED,
@@ -96,6 +128,8 @@ export class S3DataLakeSink extends Construct {
       enforceSSL: true,
       versioned: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      replicationRole,
+      replicationRules: replicationRules('access-logs'),
       removalPolicy,
     });
     Validations.of(accessLogsBucket).acknowledge({
@@ -119,10 +153,15 @@ export class S3DataLakeSink extends Construct {
       versioned: true,
       objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
       serverAccessLogsBucket: accessLogsBucket,
-      serverAccessLogsPrefix: 'data-lake/',
+      serverAccessLogsPrefix: 'access-logs/',
+      replicationRole,
+      replicationRules: replicationRules('data-lake'),
       removalPolicy,
     });
     this.bucket = bucket;
+    if (replicationRole && props.replication) {
+      this.grantReplication(replicationRole, [bucket, accessLogsBucket], props.replication, encryptionKey);
+    }
 
     this.logGroup = encryptedLogGroup(this, 'LogGroup', {
       encryptionKey,
@@ -221,7 +260,7 @@ export class S3DataLakeSink extends Construct {
     const [{ policyDependable }] = statements.map(statement => role.addToPrincipalPolicy(statement));
     for (const prefix of objectPrefixes) {
       Validations.of(role).acknowledge({
-        id: `AwsSolutions-IAM5[Resource::<${this.bucketLogicalIdPlaceholder(bucket)}.Arn>/${prefix}/*]`,
+        id: `AwsSolutions-IAM5[Resource::${nagResourceName(this, bucket.arnForObjects(`${prefix}/*`))}]`,
         reason: `Firehose names objects itself under the ${prefix}/ prefix (time-partitioned); keys are unknown in advance, so writes are scoped to the prefix.`,
       });
     }
@@ -229,9 +268,27 @@ export class S3DataLakeSink extends Construct {
   }
 
 
-  /** The form in which compliance findings name the bucket's ARN token. */
-  private bucketLogicalIdPlaceholder(bucket: s3.IBucket): string {
-    const cfnBucket = bucket.node.defaultChild as s3.CfnBucket;
-    return Stack.of(this).resolve(cfnBucket.logicalId);
+  /** What S3 needs to copy every object version of the two buckets into the destination, re-encrypted there. */
+  private grantReplication(role: iam.Role, sources: s3.IBucket[], replication: DataLakeReplication, sourceKey: kms.IKey): void {
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['s3:GetReplicationConfiguration', 's3:ListBucket'],
+      resources: sources.map(source => source.bucketArn),
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['s3:GetObjectVersionForReplication', 's3:GetObjectVersionAcl', 's3:GetObjectVersionTagging'],
+      resources: sources.map(source => source.arnForObjects('*')),
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['s3:ReplicateObject', 's3:ReplicateDelete', 's3:ReplicateTags'],
+      resources: [replication.bucket.arnForObjects('*')],
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [sourceKey.keyArn] }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Encrypt'], resources: [replication.encryptionKey.keyArn] }));
+    for (const objects of [...sources, replication.bucket].map(bucket => bucket.arnForObjects('*'))) {
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${nagResourceName(this, objects)}]`,
+        reason: 'Replication copies every object version of the data lake and access-log buckets under the same keys, so it reads and writes any key; the statements allow only the replication actions.',
+      });
+    }
   }
 }

@@ -1,6 +1,9 @@
-import { Duration, Size } from 'aws-cdk-lib';
+import { Duration, Size, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { IngestStream, S3DataLakeSink, S3DataLakeSinkOptions } from '../../src';
+import { synthesizeWithNagPacks } from '../support/compliance';
 import { iamStatementsIn, newStack, templateOf } from '../support/stack';
 
 function sinkTemplate(options: S3DataLakeSinkOptions = {}) {
@@ -37,7 +40,7 @@ describe('S3DataLakeSink', () => {
         BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: Match.objectLike({ SSEAlgorithm: 'aws:kms' }) })] },
         VersioningConfiguration: { Status: 'Enabled' },
         PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
-        LoggingConfiguration: { DestinationBucketName: { Ref: Match.stringLikeRegexp('AccessLogsBucket') }, LogFilePrefix: 'data-lake/' },
+        LoggingConfiguration: { DestinationBucketName: { Ref: Match.stringLikeRegexp('AccessLogsBucket') }, LogFilePrefix: 'access-logs/' },
         OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
       },
       DeletionPolicy: 'Retain',
@@ -90,4 +93,65 @@ describe('S3DataLakeSink', () => {
   ])('rejects %j', (options, message) => {
     expect(() => sinkTemplate(options)).toThrow(message);
   });
+
+  describe('replication', () => {
+    function replicatedTemplate() {
+      const stack = newStack();
+      const source = new IngestStream(stack, 'Enriched');
+      new S3DataLakeSink(stack, 'DataLake', {
+        sourceStream: source.stream,
+        replication: {
+          bucket: s3.Bucket.fromBucketAttributes(stack, 'Replica', { bucketName: 'replica', region: 'us-west-2' }),
+          encryptionKey: kms.Key.fromKeyArn(stack, 'ReplicaKey', REPLICA_KEY_ARN),
+        },
+      });
+      return templateOf(stack);
+    }
+
+    test('both buckets replicate every object to the destination, re-encrypted with its key', () => {
+      const template = replicatedTemplate();
+      const configurations = Object.values(template.findResources('AWS::S3::Bucket')).map(bucket => bucket.Properties.ReplicationConfiguration);
+      expect(configurations).toHaveLength(2);
+      for (const configuration of configurations) {
+        expect(configuration).toMatchObject({
+          Role: { 'Fn::GetAtt': [expect.stringMatching(/^DataLakeReplicationRole/), 'Arn'] },
+          Rules: [expect.objectContaining({
+            Status: 'Enabled',
+            Destination: expect.objectContaining({ EncryptionConfiguration: { ReplicaKmsKeyID: REPLICA_KEY_ARN } }),
+            SourceSelectionCriteria: { SseKmsEncryptedObjects: { Status: 'Enabled' } },
+          })],
+        });
+      }
+    });
+
+    test('the replication role may do only what replication needs', () => {
+      const template = replicatedTemplate();
+      template.hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 's3.amazonaws.com' } })] },
+      });
+      const actions = iamStatementsIn(template).flatMap(statement => ([] as string[]).concat(statement.Action));
+      expect(actions).toEqual(expect.arrayContaining([
+        's3:GetReplicationConfiguration', 's3:GetObjectVersionForReplication', 's3:ReplicateObject', 'kms:Encrypt',
+      ]));
+      expect(actions.filter(action => action.includes('*'))).toEqual([]);
+    });
+
+    test('replication clears the replication findings of every pack and leaves nothing unacknowledged', () => {
+      const [result] = synthesizeWithNagPacks(app => {
+        const stack = new Stack(app, 'Replicated');
+        const source = new IngestStream(stack, 'Enriched');
+        new S3DataLakeSink(stack, 'DataLake', {
+          sourceStream: source.stream,
+          replication: {
+            bucket: s3.Bucket.fromBucketAttributes(stack, 'Replica', { bucketName: 'replica', region: 'us-west-2' }),
+            encryptionKey: kms.Key.fromKeyArn(stack, 'ReplicaKey', REPLICA_KEY_ARN),
+          },
+        });
+        return [stack];
+      });
+      expect(result.findings).toEqual([]);
+    });
+  });
 });
+
+const REPLICA_KEY_ARN = 'arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
