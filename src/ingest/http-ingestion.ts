@@ -7,6 +7,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as wafv2 from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
+import { grantStreamWrite, PUT_ACTIONS } from './stream-grants';
 import { pathInStack } from '../internal/describe';
 import { encryptedLogGroup } from '../internal/encrypted-log-group';
 import { givenOrNewKey } from '../internal/encryption-key';
@@ -342,12 +343,8 @@ export class HttpIngestion extends Construct {
       assumedBy: new iam.ServicePrincipal('apigateway.amazonaws.com'),
       description: `Puts records of the HTTP ingestion API ${pathInStack(this)} into its Kinesis stream`,
     });
-    // Not grantStreamWrite: API Gateway never lists shards or describes the stream.
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['kinesis:PutRecord', 'kinesis:PutRecords'],
-      resources: [props.stream.streamArn],
-    }));
-    props.stream.encryptionKey?.grant(role, 'kms:GenerateDataKey');
+    // API Gateway only puts: it never lists shards or describes the stream.
+    grantStreamWrite(props.stream, role, PUT_ACTIONS);
     this.role = role;
 
     const recordModel = api.addModel('RecordModel', {
