@@ -132,6 +132,15 @@ project.addTask('lint:templates', {
   steps: [{ spawn: 'example' }, { exec: 'bash test/lint-templates.sh' }],
 });
 
+// Timings depend on the machine, so the benchmark reports instead of failing a build: not part of test, verify or CI.
+project.addTask('bench', {
+  description: 'Benchmark the enrichment processor (CPU path vs a JSON floor, end to end through kinesalite, bundle size and init); not part of verify/CI',
+  steps: [
+    { spawn: 'bundle' },
+    { exec: 'ts-node --project tsconfig.dev.json test/bench/processor.bench.ts' },
+  ],
+});
+
 // What CI and the README's test command run: the whole build in every language, whatever CI says.
 project.addTask('verify', {
   description: 'Build, test, package for npm, PyPI and Maven, and prove the Python and Java bindings',
