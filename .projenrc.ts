@@ -108,9 +108,10 @@ project.addTask('example', {
 project.addTask('test:bindings', {
   // A report of its own, so that the unit tests' report in test-reports/ stays.
   env: { JEST_JUNIT_OUTPUT_NAME: 'bindings-junit.xml' },
-  description: 'Synthesize the dev pipeline from the Python wheel and the Java jar and compare their templates with the TypeScript one',
+  description: 'Synthesize the dev pipeline from the Python wheel, the Java jar and the npm package at the aws-cdk-lib peer floor, and compare their templates with the TypeScript one',
   steps: [
     { exec: 'bash test/bindings/run.sh' },
+    { exec: 'bash test/bindings/peer-floor.sh' },
     { exec: "jest --coverage=false --testPathIgnorePatterns /node_modules/ --testMatch '<rootDir>/test/bindings/**/*.test.ts'" },
   ],
 });

@@ -76,12 +76,12 @@ function typescriptTemplate(): Json {
 function bindingTemplate(language: string): Json {
   const file = path.join(ROOT, '.bindings', `${language}.out`, `${STACK}.template.json`);
   if (!fs.existsSync(file)) {
-    throw new Error(`${path.relative(ROOT, file)} is missing: run test/bindings/run.sh first (after npx projen package-all).`);
+    throw new Error(`${path.relative(ROOT, file)} is missing: run test/bindings/run.sh and test/bindings/peer-floor.sh first (after npx projen package-all).`);
   }
   return JSON.parse(fs.readFileSync(file, 'utf8'));
 }
 
-describe('the Python and Java bindings synthesize the TypeScript dev pipeline', () => {
+describe('the Python and Java bindings, and JavaScript at the peer floor, synthesize the TypeScript dev pipeline', () => {
   let expected: Json;
   beforeAll(() => {
     expected = normalize(typescriptTemplate());
@@ -94,7 +94,8 @@ describe('the Python and Java bindings synthesize the TypeScript dev pipeline', 
     expect(JSON.stringify(expected)).not.toMatch(/aws:cdk:path|[0-9a-f]{64}/);
   });
 
-  test.each(['python', 'java'])('%s', language => {
+  // javascript-peer-floor: the packed npm package with the lowest aws-cdk-lib its peer dependency accepts.
+  test.each(['python', 'java', 'javascript-peer-floor'])('%s', language => {
     const actual = normalize(bindingTemplate(language));
     const found = differences(expected, actual);
     const shown = found.slice(0, MAX_REPORTED_DIFFERENCES);
