@@ -1,4 +1,6 @@
+import { PROCESSED_AT_FIELD } from './enrich';
 import { isJsonObject } from './json';
+import type { ReferenceConfig } from './reference';
 
 export const FIELD_TYPES = ['string', 'integer', 'number', 'boolean', 'timestamp', 'object'] as const;
 
@@ -18,6 +20,8 @@ export interface ProcessorConfig {
   readonly outputStreamName: string;
   readonly schema: RecordSchema;
   readonly partitionKeyField: string;
+  /** Reference-data enrichment; off when absent. */
+  readonly reference?: ReferenceConfig;
 }
 
 /** A misconfigured function must not start, so every message names the variable to fix. */
@@ -33,7 +37,94 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): P
     outputStreamName: requireVar(env, 'OUTPUT_STREAM_NAME'),
     schema: parseSchema(requireVar(env, 'RECORD_SCHEMA'), 'RECORD_SCHEMA'),
     partitionKeyField: requireVar(env, 'PARTITION_KEY_FIELD'),
+    reference: loadReferenceConfig(env),
   };
+}
+
+export const REFERENCE_DEFAULTS = {
+  keyField: 'user_id',
+  targetField: 'user_profile',
+  cacheSize: 10_000,
+  cacheTtlSeconds: 300,
+} as const;
+
+/** Ranges the construct enforces too; the handler checks again because the variables can be edited in the console. */
+export const REFERENCE_RANGES = {
+  cacheSize: { min: 1, max: 1_000_000 },
+  cacheTtlSeconds: { min: 0, max: 86_400 },
+} as const;
+
+const REFERENCE_VARIABLES = [
+  'REFERENCE_KEY_FIELD',
+  'REFERENCE_KEY_ATTRIBUTE',
+  'REFERENCE_ATTRIBUTES',
+  'REFERENCE_TARGET_FIELD',
+  'REFERENCE_CACHE_SIZE',
+  'REFERENCE_CACHE_TTL_SECONDS',
+] as const;
+
+function loadReferenceConfig(env: Readonly<Record<string, string | undefined>>): ReferenceConfig | undefined {
+  const tableName = optionalVar(env, 'REFERENCE_TABLE_NAME');
+  if (tableName === undefined) {
+    // Tuning without a table is almost certainly a misspelt or forgotten table name, not a wish to turn enrichment off.
+    const stray = REFERENCE_VARIABLES.find((name) => optionalVar(env, name) !== undefined);
+    if (stray !== undefined) {
+      throw new ConfigError(stray, 'is set but REFERENCE_TABLE_NAME is not; set both, or neither to turn reference enrichment off');
+    }
+    return undefined;
+  }
+  const keyField = optionalVar(env, 'REFERENCE_KEY_FIELD') ?? REFERENCE_DEFAULTS.keyField;
+  const targetField = optionalVar(env, 'REFERENCE_TARGET_FIELD') ?? REFERENCE_DEFAULTS.targetField;
+  if (targetField === keyField || targetField === PROCESSED_AT_FIELD) {
+    throw new ConfigError('REFERENCE_TARGET_FIELD', `must differ from the key field and from "${PROCESSED_AT_FIELD}", got "${targetField}"`);
+  }
+  return {
+    tableName,
+    keyField,
+    keyAttribute: optionalVar(env, 'REFERENCE_KEY_ATTRIBUTE') ?? keyField,
+    attributes: parseAttributeList(env, 'REFERENCE_ATTRIBUTES'),
+    targetField,
+    cacheSize: parseInteger(env, 'REFERENCE_CACHE_SIZE', REFERENCE_DEFAULTS.cacheSize, REFERENCE_RANGES.cacheSize),
+    cacheTtlSeconds: parseInteger(env, 'REFERENCE_CACHE_TTL_SECONDS', REFERENCE_DEFAULTS.cacheTtlSeconds, REFERENCE_RANGES.cacheTtlSeconds),
+  };
+}
+
+function parseAttributeList(env: Readonly<Record<string, string | undefined>>, name: string): string[] | undefined {
+  const value = optionalVar(env, name);
+  if (value === undefined) {
+    return undefined;
+  }
+  const attributes = value.split(',').map((a) => a.trim());
+  if (attributes.some((a) => a === '')) {
+    throw new ConfigError(name, `must be a comma-separated list of attribute names without empty entries, got "${value}"`);
+  }
+  const duplicate = attributes.find((a, i) => attributes.indexOf(a) !== i);
+  if (duplicate !== undefined) {
+    throw new ConfigError(name, `lists "${duplicate}" more than once`);
+  }
+  return attributes;
+}
+
+function parseInteger(
+  env: Readonly<Record<string, string | undefined>>,
+  name: string,
+  fallback: number,
+  range: { readonly min: number; readonly max: number },
+): number {
+  const value = optionalVar(env, name);
+  if (value === undefined) {
+    return fallback;
+  }
+  const number = /^\d+$/.test(value.trim()) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(number) || number < range.min || number > range.max) {
+    throw new ConfigError(name, `must be an integer from ${range.min} to ${range.max}, got "${value}"`);
+  }
+  return number;
+}
+
+function optionalVar(env: Readonly<Record<string, string | undefined>>, name: string): string | undefined {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? undefined : value;
 }
 
 export function parseSchema(json: string, variable: string): RecordSchema {

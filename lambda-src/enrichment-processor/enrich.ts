@@ -4,9 +4,19 @@ export const PROCESSED_AT_FIELD = 'processed_at';
 
 export type Clock = () => Date;
 
-/** Overwrites any producer-supplied processed_at: downstream must be able to trust it was set by this pipeline. */
-export function enrichRecord(record: JsonObject, clock: Clock): JsonObject {
-  return { ...record, [PROCESSED_AT_FIELD]: clock().toISOString() };
+/** A looked-up profile and the field it goes to; null says the lookup found none. */
+export interface ProfileField {
+  readonly field: string;
+  readonly profile: JsonObject | null;
+}
+
+/**
+ * Overwrites any producer-supplied processed_at and profile field: downstream must be able to trust that both
+ * were set by this pipeline.
+ */
+export function enrichRecord(record: JsonObject, clock: Clock, profile?: ProfileField): JsonObject {
+  const withProfile = profile === undefined ? record : { ...record, [profile.field]: profile.profile };
+  return { ...withProfile, [PROCESSED_AT_FIELD]: clock().toISOString() };
 }
 
 // Kinesis rejects the whole PutRecords call for a key outside 1..256 characters, not just the one entry.

@@ -155,6 +155,8 @@ function toFailures(entries: readonly IndexedEntry[], lastError: Map<number, Omi
 const RETRIABLE_ERROR_NAMES = new Set([
   'ProvisionedThroughputExceededException',
   'ThrottlingException',
+  'RequestLimitExceeded',
+  'InternalServerError',
   'KMSThrottlingException',
   'InternalFailure',
   'InternalFailureException',
@@ -184,7 +186,7 @@ export function isRetriable(err: unknown): boolean {
     || $retryable !== undefined;
 }
 
-function describeError(err: unknown): Omit<PublishFailure, 'index'> {
+export function describeError(err: unknown): Omit<PublishFailure, 'index'> {
   return err instanceof Error
     ? { errorCode: err.name, errorMessage: err.message }
     : { errorCode: 'UnknownError', errorMessage: String(err) };

@@ -47,6 +47,17 @@ export const DEFAULTS = {
     /** SQS maximum, so failed-batch pointers survive long enough to be replayed. */
     deadLetterRetention: Duration.days(14),
   },
+  reference: {
+    /** The seed event's user: profiles are per user. */
+    keyField: SEED_PARTITION_KEY_FIELD,
+    targetField: 'user_profile',
+    /** Our choice: a few MiB of typical profiles per execution environment, far above a batch's distinct users. */
+    cacheSize: 10_000,
+    cacheSizeRange: { min: 1, max: 1_000_000 },
+    /** Our choice: a profile change reaches the stream within 5 minutes; 0 turns caching off. */
+    cacheTtl: Duration.seconds(300),
+    cacheTtlSecondsRange: { min: 0, max: 86_400 },
+  },
   dataLake: {
     dataOutputPrefix: 'data/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/',
     errorOutputPrefix: 'errors/!{firehose:error-output-type}/',

@@ -1,6 +1,7 @@
 import * as path from 'path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -21,6 +22,60 @@ import { RecordSchema } from '../schema/record-schema';
 
 /** The handler bundle that `npx projen bundle` builds from lambda-src/ and the npm package ships. */
 const HANDLER_ASSET = path.join(__dirname, '..', '..', 'assets', 'enrichment-processor');
+
+/**
+ * Enrichment of each record with reference data (e.g. a user profile) read from a DynamoDB table, behind a cache
+ * in the function's memory.
+ */
+export interface ReferenceDataOptions {
+  /**
+   * The table to read. Its partition key must be a string attribute named `keyAttribute`, without a sort key.
+   *
+   * @default - a new table: on-demand, point-in-time recovery, encrypted with the processor's key, deletion
+   * protection unless `removalPolicy` is DESTROY
+   */
+  readonly table?: dynamodb.ITable;
+  /**
+   * The record field whose value is looked up. Must be a field of the record schema; records without a
+   * non-empty string value get no profile.
+   *
+   * @default 'user_id'
+   */
+  readonly keyField?: string;
+  /**
+   * The table's partition key attribute.
+   *
+   * @default - the same name as `keyField`
+   */
+  readonly keyAttribute?: string;
+  /**
+   * The attributes of an item that go into the record.
+   *
+   * @default - every attribute of the item
+   */
+  readonly attributes?: string[];
+  /**
+   * The field the profile is written to: an object, or null when the table has no item for the key. Any
+   * producer-supplied value is overwritten. Must not be a field of the record schema.
+   *
+   * @default 'user_profile'
+   */
+  readonly targetField?: string;
+  /**
+   * Profiles (and "not found" answers) each execution environment keeps, from 1 to 1,000,000. Size it to the
+   * function's memory and the size of the items.
+   *
+   * @default 10000
+   */
+  readonly cacheSize?: number;
+  /**
+   * How long a cached answer is used, from 0 (no cache) to 86,400 seconds: the longest a table change takes to
+   * reach records.
+   *
+   * @default Duration.seconds(300)
+   */
+  readonly cacheTtl?: Duration;
+}
 
 /**
  * Tuning of the enrichment processor, shared by `EnrichmentProcessorProps` and the pipeline's props.
@@ -81,6 +136,13 @@ export interface EnrichmentProcessorOptions {
    * @default RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Turns on enrichment with reference data from DynamoDB with these options. A record whose lookup still fails
+   * after retries is reported like an undeliverable record, so it is retried, never forwarded unenriched.
+   *
+   * @default - no reference enrichment
+   */
+  readonly referenceData?: ReferenceDataOptions;
 }
 
 /**
@@ -132,6 +194,12 @@ export class EnrichmentProcessor extends Construct {
   public readonly deadLetterQueue: sqs.IQueue;
   /** The function's log group. */
   public readonly logGroup: logs.ILogGroup;
+  /**
+   * The table records are enriched from.
+   *
+   * @default - none unless `referenceData` is given
+   */
+  public readonly referenceTable?: dynamodb.ITable;
 
   constructor(scope: Construct, id: string, props: EnrichmentProcessorProps) {
     super(scope, id);
@@ -142,7 +210,9 @@ export class EnrichmentProcessor extends Construct {
         + `Allowed: a field of the record schema (${schema.fields.map(field => field.name).join(', ')}).`);
     }
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    const encryptionKey = givenOrNewKey(this, props.encryptionKey, 'the dead-letter queue', removalPolicy);
+    const createsTable = props.referenceData !== undefined && props.referenceData.table === undefined;
+    const encryptionKey = givenOrNewKey(this, props.encryptionKey,
+      createsTable ? 'the dead-letter queue and the reference table' : 'the dead-letter queue', removalPolicy);
 
     const deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       encryption: sqs.QueueEncryption.KMS,
@@ -171,6 +241,13 @@ export class EnrichmentProcessor extends Construct {
       resources: [this.logGroup.logGroupArn],
     }));
 
+    let referenceEnvironment: Record<string, string> = {};
+    if (props.referenceData) {
+      const referenceOptions = resolveReferenceData(props.referenceData, schema);
+      this.referenceTable = props.referenceData.table ?? this.newReferenceTable(referenceOptions.keyAttribute, encryptionKey, removalPolicy);
+      referenceEnvironment = readReferenceData(this.referenceTable, referenceOptions, role);
+    }
+
     const fn = new lambda.Function(this, 'Function', {
       description: `Validates and enriches records of the streaming pipeline ${pathInStack(this)}`,
       runtime: lambda.Runtime.NODEJS_24_X,
@@ -191,6 +268,7 @@ export class EnrichmentProcessor extends Construct {
         POWERTOOLS_SERVICE_NAME: 'enrichment-processor',
         POWERTOOLS_LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
+        ...referenceEnvironment,
       },
     });
     Validations.of(role).acknowledge({
@@ -224,6 +302,28 @@ export class EnrichmentProcessor extends Construct {
     this.function = fn;
   }
 
+  private newReferenceTable(keyAttribute: string, encryptionKey: kms.IKey, removalPolicy: RemovalPolicy): dynamodb.Table {
+    const table = new dynamodb.Table(this, 'ReferenceTable', {
+      partitionKey: { name: keyAttribute, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey,
+      // RETAIN only covers CloudFormation; deletion protection also stops a console or API delete of the profiles.
+      deletionProtection: removalPolicy !== RemovalPolicy.DESTROY,
+      removalPolicy,
+    });
+    for (const rule of ['NIST.800.53.R5-DynamoDBInBackupPlan', 'HIPAA.Security-DynamoDBInBackupPlan']) {
+      Validations.of(table).acknowledge({
+        id: rule,
+        reason: 'Point-in-time recovery (restore to any second of the last 35 days) and deletion protection are on; '
+          + 'the pipeline only reads this table. Long-term copies in an AWS Backup vault (vault, retention, copy to '
+          + 'another region or account) are the data owner\'s organisation-wide choice, made by selecting the table in their plan.',
+      });
+    }
+    return table;
+  }
+
   /**
    * Errors of the processor function (sum over the period).
    *
@@ -250,6 +350,66 @@ export class EnrichmentProcessor extends Construct {
   public metricDeadLetterMessages(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: cloudwatch.Stats.MAXIMUM, ...props });
   }
+}
+
+/** The field the handler stamps on every record (lambda-src/enrichment-processor/enrich.ts). */
+const PROCESSED_AT_FIELD = 'processed_at';
+
+/** Lets the role read the table and returns the handler's environment for it. */
+function readReferenceData(table: dynamodb.ITable, options: ReturnType<typeof resolveReferenceData>, role: iam.IRole): Record<string, string> {
+  // Read actions only, on this table only: grantReadData would add Scan, ConditionCheckItem and DescribeTable.
+  role.addToPrincipalPolicy(new iam.PolicyStatement({
+    actions: ['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:Query'],
+    resources: [table.tableArn],
+  }));
+  if (table.encryptionKey) {
+    role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [table.encryptionKey.keyArn] }));
+  }
+  return {
+    REFERENCE_TABLE_NAME: table.tableName,
+    REFERENCE_KEY_FIELD: options.keyField,
+    REFERENCE_KEY_ATTRIBUTE: options.keyAttribute,
+    ...(options.attributes ? { REFERENCE_ATTRIBUTES: options.attributes.join(',') } : {}),
+    REFERENCE_TARGET_FIELD: options.targetField,
+    REFERENCE_CACHE_SIZE: String(options.cacheSize),
+    REFERENCE_CACHE_TTL_SECONDS: String(options.cacheTtl.toSeconds()),
+  };
+}
+
+function resolveReferenceData(options: ReferenceDataOptions, schema: RecordSchema) {
+  const defaults = DEFAULTS.reference;
+  const keyField = options.keyField ?? defaults.keyField;
+  const resolved = {
+    keyField,
+    keyAttribute: options.keyAttribute ?? keyField,
+    attributes: options.attributes,
+    targetField: options.targetField ?? defaults.targetField,
+    cacheSize: options.cacheSize ?? defaults.cacheSize,
+    cacheTtl: options.cacheTtl ?? defaults.cacheTtl,
+  };
+  const prop = (name: string) => `EnrichmentProcessorProps.referenceData.${name}`;
+  const fields = schema.fields.map(field => field.name);
+  if (!schema.hasField(resolved.keyField)) {
+    throw new Error(`Invalid ${prop('keyField')}: "${resolved.keyField}". Allowed: a field of the record schema (${fields.join(', ')}).`);
+  }
+  if (resolved.keyAttribute === '') {
+    throw new Error(`Invalid ${prop('keyAttribute')}: "". Allowed: the name of the table's string partition key.`);
+  }
+  if (schema.hasField(resolved.targetField) || resolved.targetField === PROCESSED_AT_FIELD || resolved.targetField === '') {
+    throw new Error(`Invalid ${prop('targetField')}: "${resolved.targetField}". `
+      + `Allowed: a non-empty field name that is neither a field of the record schema (${fields.join(', ')}) nor ${PROCESSED_AT_FIELD}.`);
+  }
+  if (resolved.attributes !== undefined) {
+    const attributes = resolved.attributes;
+    const bad = attributes.find((a, i) => a.trim() === '' || a !== a.trim() || a.includes(',') || attributes.indexOf(a) !== i);
+    if (attributes.length === 0 || bad !== undefined) {
+      throw new Error(`Invalid ${prop('attributes')}: ${JSON.stringify(attributes)}. `
+        + 'Allowed: at least one attribute name, each non-empty, without commas or surrounding spaces, and none twice.');
+    }
+  }
+  validateIntegerInRange(prop('cacheSize'), resolved.cacheSize, defaults.cacheSizeRange.min, defaults.cacheSizeRange.max);
+  validateDurationInRange(prop('cacheTtl'), resolved.cacheTtl, defaults.cacheTtlSecondsRange.min, defaults.cacheTtlSecondsRange.max, 'seconds');
+  return resolved;
 }
 
 function resolveOptions(props: EnrichmentProcessorOptions) {

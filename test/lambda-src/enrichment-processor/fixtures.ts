@@ -1,8 +1,10 @@
+import type { AttributeValue, BatchGetItemCommand, BatchGetItemCommandOutput } from '@aws-sdk/client-dynamodb';
 import type { PutRecordsCommand, PutRecordsCommandOutput, PutRecordsResultEntry } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import { parseSchema, ProcessorConfig } from '../../../lambda-src/enrichment-processor/config';
 import type { ProcessorLogger } from '../../../lambda-src/enrichment-processor/process-batch';
 import type { PutRecordsClient } from '../../../lambda-src/enrichment-processor/publish';
+import type { BatchGetItemClient, ReferenceConfig } from '../../../lambda-src/enrichment-processor/reference';
 import { RecordSchema } from '../../../src';
 import type { StreamRecord } from '../../support/kinesalite';
 
@@ -168,4 +170,68 @@ export const throttled = (): PutRecordsResultEntry => ({
 export function recordingSleep(): { sleeps: number[]; sleep: (ms: number) => Promise<void> } {
   const sleeps: number[] = [];
   return { sleeps, sleep: async (ms: number) => { sleeps.push(ms); } };
+}
+
+/**
+ * Stands in for DynamoDB where dynalite cannot produce the fault: holds items by key, and decides per request
+ * whether to throw and per key (by how many times it was requested) whether to return it unprocessed.
+ */
+export class FakeDynamo implements BatchGetItemClient {
+  /** Keys of every request, as sent. */
+  readonly calls: string[][] = [];
+  private readonly seen = new Map<string, number>();
+
+  constructor(
+    private readonly items: ReadonlyMap<string, Record<string, AttributeValue>> = new Map(),
+    private readonly unprocessed: (key: string, attempt: number) => boolean = () => false,
+    private readonly callFailure: (callIndex: number) => Error | undefined = () => undefined,
+    private readonly keyAttribute = 'user_id',
+  ) {}
+
+  async send(command: BatchGetItemCommand): Promise<BatchGetItemCommandOutput> {
+    const [[table, request]] = Object.entries(command.input.RequestItems!);
+    const keys = request.Keys!.map((k) => k[this.keyAttribute].S!);
+    const callIndex = this.calls.length;
+    this.calls.push(keys);
+    const failure = this.callFailure(callIndex);
+    if (failure !== undefined) {
+      throw failure;
+    }
+    const unprocessed: string[] = [];
+    const responses: Array<Record<string, AttributeValue>> = [];
+    for (const key of keys) {
+      const attempt = (this.seen.get(key) ?? 0) + 1;
+      this.seen.set(key, attempt);
+      if (this.unprocessed(key, attempt)) {
+        unprocessed.push(key);
+      } else if (this.items.has(key)) {
+        responses.push(this.items.get(key)!);
+      }
+    }
+    // DynamoDB returns items in no particular order.
+    responses.reverse();
+    return {
+      Responses: { [table]: responses },
+      UnprocessedKeys: unprocessed.length === 0 ? {} : { [table]: { Keys: unprocessed.map((key) => ({ [this.keyAttribute]: { S: key } })) } },
+      $metadata: { httpStatusCode: 200 },
+    };
+  }
+
+  requestCount(key: string): number {
+    return this.calls.flat().filter((k) => k === key).length;
+  }
+}
+
+export const REFERENCE_CONFIG: ReferenceConfig = {
+  tableName: 'user-profiles',
+  keyField: 'user_id',
+  keyAttribute: 'user_id',
+  targetField: 'user_profile',
+  cacheSize: 100,
+  cacheTtlSeconds: 300,
+};
+
+/** A profile item for a seed user, in DynamoDB's typed form. */
+export function profileItem(userId: string, tier = 'gold'): Record<string, AttributeValue> {
+  return { user_id: { S: userId }, tier: { S: tier }, since: { N: '2019' } };
 }

@@ -2,16 +2,21 @@ import type { KinesisStreamRecord } from 'aws-lambda';
 import * as fc from 'fast-check';
 import {
   awsError,
+  FakeDynamo,
   FakeKinesis,
   FIXED_NOW,
   kinesisRecord,
+  profileItem,
   recordingSleep,
   RecordingLogger,
+  REFERENCE_CONFIG,
   SEED_CONFIG,
   seedEvent,
   throttled,
 } from './fixtures';
+import { LruCache } from '../../../lambda-src/enrichment-processor/lru-cache';
 import { describeRecord, prepareRecord, processBatch } from '../../../lambda-src/enrichment-processor/process-batch';
+import { Profile } from '../../../lambda-src/enrichment-processor/reference';
 
 function setup(client = new FakeKinesis(), config = SEED_CONFIG) {
   const logger = new RecordingLogger();
@@ -173,6 +178,109 @@ describe('processBatch', () => {
       expect(response.batchItemFailures).toEqual(checkpoint === -1 ? [] : [{ itemIdentifier: seq(records[checkpoint]) }]);
       expect(new Set(sentEventIds(client))).toEqual(new Set(specs.slice(0, forwarded).map((_, i) => `evt-${i}`)));
     }), { numRuns: 60 });
+  });
+});
+
+describe('processBatch with reference data', () => {
+  function withReference(dynamo: FakeDynamo, kinesis = new FakeKinesis()) {
+    const base = setup(kinesis);
+    const cache = new LruCache<Profile>(100, 300_000, () => 0);
+    return { ...base, cache, deps: { ...base.deps, reference: { config: REFERENCE_CONFIG, client: dynamo, cache } } };
+  }
+  const users = (...ids: string[]) => new Map(ids.map((id) => [id, profileItem(id)]));
+  const sent = (client: FakeKinesis) => client.calls.flat().map((e) => JSON.parse(e.data));
+
+  test('adds the profile of known users and null for unknown users and records without a key, one lookup per user', async () => {
+    const records = [
+      kinesisRecord(seedEvent(0), 0),
+      kinesisRecord(seedEvent(1), 1),
+      kinesisRecord(seedEvent(3, { user_profile: 'forged' }), 3),
+      kinesisRecord(seedEvent(4, { user_id: '' }), 4),
+    ];
+    const dynamo = new FakeDynamo(users('user-0'));
+    const { client, logger, deps } = withReference(dynamo);
+
+    expect(await processBatch(records, deps)).toEqual({ batchItemFailures: [] });
+
+    expect(dynamo.calls).toEqual([['user-0', 'user-1']]);
+    expect(sent(client).map((r) => r.user_profile)).toEqual([{ user_id: 'user-0', tier: 'gold', since: 2019 }, null, { user_id: 'user-0', tier: 'gold', since: 2019 }, null]);
+    expect(sent(client)[0]).toEqual({ ...seedEvent(0), user_profile: expect.any(Object), processed_at: '2024-06-01T12:00:00.000Z' });
+    expect(logger.calls.find((c) => c.message === 'Batch processed')!.attributes.reference).toEqual({
+      keys: 2, cacheHits: 0, requests: 1, found: 1, missing: 1, unavailable: 0,
+    });
+  });
+
+  test('looks up only the records before the first invalid one', async () => {
+    const records = [kinesisRecord(seedEvent(0), 0), kinesisRecord('oops', 1), kinesisRecord(seedEvent(2), 2)];
+    const dynamo = new FakeDynamo();
+    const { deps } = withReference(dynamo);
+
+    expect(await processBatch(records, deps)).toEqual({ batchItemFailures: [{ itemIdentifier: seq(records[1]) }] });
+    expect(dynamo.calls).toEqual([['user-0']]);
+  });
+
+  test('an outage stops the batch at the first record whose profile is unknown; records without a key before it pass', async () => {
+    const records = [kinesisRecord(seedEvent(0, { user_id: 42 }), 0), kinesisRecord(seedEvent(1), 1), kinesisRecord(seedEvent(2), 2)];
+    const dynamo = new FakeDynamo(undefined, undefined, () => awsError('ServiceUnavailable', { $metadata: { httpStatusCode: 503 } }));
+    const { client, logger, sleeps, deps } = withReference(dynamo);
+
+    const response = await processBatch(records, { ...deps, config: { ...SEED_CONFIG, schema: { fields: [] } } });
+
+    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: seq(records[1]) }] });
+    expect(sent(client).map((r) => r.event_id)).toEqual(['evt-0']);
+    expect(sleeps).toHaveLength(4);
+    expect(logger.errors()).toEqual([{
+      level: 'error',
+      message: 'Reference data unavailable after retries',
+      attributes: { ...describeRecord(records[1]), errorCode: 'ServiceUnavailable', errorMessage: 'ServiceUnavailable from fake', unavailableKeys: 2 },
+    }]);
+    expect(JSON.stringify(logger.calls)).not.toContain('user-1');
+  });
+
+  test('every record is either forwarded once before the checkpoint or at or after it; nothing unenrichable is sent', async () => {
+    const spec = fc.record({
+      valid: fc.boolean(),
+      user: fc.option(fc.integer({ min: 0, max: 5 }), { nil: undefined }),
+      failsPublish: fc.boolean(),
+    });
+    await fc.assert(fc.asyncProperty(
+      fc.array(spec, { maxLength: 25 }), fc.subarray([0, 1, 2, 3, 4, 5]), fc.subarray([0, 1, 2, 3, 4, 5]),
+      async (specs, storedUsers, unavailableUsers) => {
+        const records = specs.map((s, i) => kinesisRecord(s.valid
+          ? seedEvent(i, { user_id: s.user === undefined ? '' : `user-${s.user}` })
+          : { event_id: `evt-${i}` }, i));
+        const unavailable = new Set(unavailableUsers.map((u) => `user-${u}`));
+        const dynamo = new FakeDynamo(users(...storedUsers.map((u) => `user-${u}`)), (key) => unavailable.has(key));
+        const kinesis = new FakeKinesis((data) => (specs[Number(JSON.parse(data).event_id.slice(4))].failsPublish ? throttled() : {}));
+        const { deps } = withReference(dynamo, kinesis);
+
+        const response = await processBatch(records, deps);
+
+        const blocked = (s: typeof specs[number]) => !s.valid || (s.user !== undefined && unavailableUsers.includes(s.user));
+        const firstBlocked = specs.findIndex(blocked);
+        const forwardable = firstBlocked === -1 ? specs.length : firstBlocked;
+        const firstUnpublished = specs.slice(0, forwardable).findIndex((s) => s.failsPublish);
+        const checkpoint = firstUnpublished !== -1 ? firstUnpublished : firstBlocked;
+        expect(response.batchItemFailures).toEqual(checkpoint === -1 ? [] : [{ itemIdentifier: seq(records[checkpoint]) }]);
+
+        const accepted = kinesis.accepted.map((d) => JSON.parse(d));
+        const acceptedIds = accepted.map((r) => r.event_id);
+        const end = checkpoint === -1 ? specs.length : checkpoint;
+        // Before the checkpoint: each record exactly once. At or after it: only records Kinesis accepted in the same
+        // PutRecords round as a failed one, which the retry from the checkpoint delivers again (at least once).
+        specs.slice(0, end).forEach((_, i) => expect(acceptedIds.filter((id) => id === `evt-${i}`)).toHaveLength(1));
+        expect(new Set(acceptedIds).size).toBe(acceptedIds.length);
+        expect(acceptedIds.every((id) => Number(id.slice(4)) < end || firstUnpublished !== -1)).toBe(true);
+        expect(acceptedIds.every((id) => Number(id.slice(4)) < forwardable)).toBe(true);
+        for (const r of accepted) {
+          const user = specs[Number(r.event_id.slice(4))].user;
+          expect(r.user_profile).toEqual(user !== undefined && storedUsers.includes(user) ? expect.objectContaining({ user_id: `user-${user}` }) : null);
+        }
+        for (const key of new Set(dynamo.calls.flat())) {
+          expect(dynamo.requestCount(key)).toBe(unavailable.has(key) ? 5 : 1);
+        }
+      },
+    ));
   });
 });
 

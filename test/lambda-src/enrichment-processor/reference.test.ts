@@ -1,0 +1,216 @@
+import { BatchGetItemCommand } from '@aws-sdk/client-dynamodb';
+import * as fc from 'fast-check';
+import { awsError, FakeDynamo, profileItem, recordingSleep, REFERENCE_CONFIG } from './fixtures';
+import { LruCache } from '../../../lambda-src/enrichment-processor/lru-cache';
+import {
+  BATCH_GET_MAX_KEYS,
+  BatchGetItemClient,
+  chunk,
+  distinctKeys,
+  lookupProfiles,
+  Profile,
+  ReferenceConfig,
+  referenceKey,
+} from '../../../lambda-src/enrichment-processor/reference';
+
+function setup(client: BatchGetItemClient, config: ReferenceConfig = REFERENCE_CONFIG, now = () => 0) {
+  const { sleeps, sleep } = recordingSleep();
+  const cache = new LruCache<Profile>(config.cacheSize, config.cacheTtlSeconds * 1000, now);
+  return { cache, sleeps, deps: { config, client, cache, sleep, random: () => 0.5 } };
+}
+
+const items = (...ids: string[]) => new Map(ids.map((id) => [id, profileItem(id)]));
+const PROFILE = { user_id: 'u1', tier: 'gold', since: 2019 };
+
+describe('referenceKey and distinctKeys', () => {
+  test('only non-empty strings a partition key can hold are keys', () => {
+    expect(referenceKey({ user_id: 'u1' }, 'user_id')).toBe('u1');
+    expect(referenceKey({ user_id: '' }, 'user_id')).toBeUndefined();
+    expect(referenceKey({ user_id: 42 }, 'user_id')).toBeUndefined();
+    expect(referenceKey({}, 'user_id')).toBeUndefined();
+    expect(referenceKey({ user_id: 'é'.repeat(1024) }, 'user_id')).toBe('é'.repeat(1024));
+    expect(referenceKey({ user_id: 'é'.repeat(1024) + 'x' }, 'user_id')).toBeUndefined();
+    expect(referenceKey({}, 'constructor')).toBeUndefined();
+  });
+
+  test('distinct keys in order of first appearance', () => {
+    expect(distinctKeys([{ user_id: 'b' }, { user_id: 'a' }, {}, { user_id: 'b' }, { user_id: 7 }], 'user_id')).toEqual(['b', 'a']);
+  });
+
+  test('chunk splits in order at the given size', () => {
+    expect(chunk([1, 2, 3, 4, 5], 2)).toEqual([[1, 2], [3, 4], [5]]);
+    expect(chunk([], 100)).toEqual([]);
+  });
+});
+
+describe('lookupProfiles', () => {
+  test('returns found profiles and null for keys without an item, and caches both', async () => {
+    const client = new FakeDynamo(items('u1'));
+    const { cache, deps } = setup(client);
+
+    const result = await lookupProfiles(['u1', 'u2', 'u1'], deps);
+
+    expect(client.calls).toEqual([['u1', 'u2']]);
+    expect(result).toEqual({ profiles: new Map([['u1', PROFILE], ['u2', null]]), unavailable: new Map(), cacheHits: 0, requests: 1 });
+    expect([cache.get('u1'), cache.get('u2')]).toEqual([PROFILE, null]);
+  });
+
+  test('serves live cache entries without a request, and asks again once they expire', async () => {
+    const time = { now: 0 };
+    const client = new FakeDynamo(items('u1'));
+    const { deps } = setup(client, REFERENCE_CONFIG, () => time.now);
+
+    await lookupProfiles(['u1', 'u2'], deps);
+    time.now = 299_999;
+    const warm = await lookupProfiles(['u1', 'u2'], deps);
+    time.now = 300_000;
+    await lookupProfiles(['u2'], deps);
+
+    expect(warm).toEqual(expect.objectContaining({ cacheHits: 2, requests: 0 }));
+    expect(client.calls).toEqual([['u1', 'u2'], ['u2']]);
+  });
+
+  test('asks for at most 100 keys per request', async () => {
+    const keys = Array.from({ length: 250 }, (_, i) => `u${i}`);
+    const client = new FakeDynamo();
+    const { deps } = setup(client, { ...REFERENCE_CONFIG, cacheSize: 1000 });
+
+    const result = await lookupProfiles(keys, deps);
+
+    expect(client.calls.map((c) => c.length)).toEqual([BATCH_GET_MAX_KEYS, BATCH_GET_MAX_KEYS, 50]);
+    expect(client.calls.flat()).toEqual(keys);
+    expect(result.profiles.size).toBe(250);
+  });
+
+  test('projects the configured attributes through placeholders and keeps the key attribute only for matching', async () => {
+    const sent: BatchGetItemCommand[] = [];
+    const fake = new FakeDynamo(new Map([['u1', { 'user_id': { S: 'u1' }, 'name': { S: 'Ada' }, 'a.b': { N: '1' } }]]));
+    const client = { send: (command: BatchGetItemCommand) => { sent.push(command); return fake.send(command); } };
+    const config = { ...REFERENCE_CONFIG, attributes: ['name', 'a.b'] };
+    const { deps } = setup(client, config);
+
+    const result = await lookupProfiles(['u1'], deps);
+
+    expect(sent[0].input.RequestItems![config.tableName]).toEqual({
+      Keys: [{ user_id: { S: 'u1' } }],
+      ProjectionExpression: '#a0, #a1, #a2',
+      ExpressionAttributeNames: { '#a0': 'user_id', '#a1': 'name', '#a2': 'a.b' },
+    });
+    expect(result.profiles.get('u1')).toEqual({ 'name': 'Ada', 'a.b': 1 });
+  });
+
+  test('retries only unprocessed keys, with exponential backoff and full jitter', async () => {
+    const client = new FakeDynamo(items('u1', 'u2', 'u3'), (key, attempt) => key !== 'u1' && attempt < (key === 'u2' ? 2 : 4));
+    const { sleeps, deps } = setup(client);
+
+    const result = await lookupProfiles(['u1', 'u2', 'u3'], deps);
+
+    expect(client.calls).toEqual([['u1', 'u2', 'u3'], ['u2', 'u3'], ['u3'], ['u3']]);
+    expect(sleeps).toEqual([50, 100, 200]);
+    expect(result.unavailable).toEqual(new Map());
+    expect([...result.profiles.keys()].sort()).toEqual(['u1', 'u2', 'u3']);
+  });
+
+  test('reports keys still unprocessed after the last attempt as unavailable, and does not cache them', async () => {
+    const client = new FakeDynamo(items('u1', 'u2'), (key) => key === 'u2');
+    const { cache, sleeps, deps } = setup(client);
+
+    const result = await lookupProfiles(['u1', 'u2'], deps);
+
+    expect(sleeps).toHaveLength(4);
+    expect(client.requestCount('u2')).toBe(5);
+    expect(result.unavailable).toEqual(new Map([['u2', { errorCode: 'UnprocessedKeys', errorMessage: 'BatchGetItem returned the key as unprocessed' }]]));
+    expect(cache.get('u2')).toBeUndefined();
+    expect(result.profiles.get('u1')).toEqual(PROFILE);
+  });
+
+  test.each([
+    ['ProvisionedThroughputExceededException'],
+    ['ThrottlingException'],
+    ['RequestLimitExceeded'],
+    ['InternalServerError'],
+  ])('retries the request after %s', async (name) => {
+    const client = new FakeDynamo(items('u1'), undefined, (i) => (i < 2 ? awsError(name) : undefined));
+    const { deps } = setup(client);
+
+    const result = await lookupProfiles(['u1'], deps);
+
+    expect(client.calls).toHaveLength(3);
+    expect(result.profiles.get('u1')).toEqual(PROFILE);
+  });
+
+  test('gives up at once on a fault that will not heal, reporting every key not yet answered', async () => {
+    const keys = Array.from({ length: 150 }, (_, i) => `u${i}`);
+    const client = new FakeDynamo(undefined, undefined, (i) => (i === 1 ? awsError('ResourceNotFoundException') : undefined));
+    const { sleeps, deps } = setup(client, { ...REFERENCE_CONFIG, cacheSize: 1000 });
+
+    const result = await lookupProfiles(keys, deps);
+
+    expect(sleeps).toEqual([]);
+    expect(result.profiles.size).toBe(100);
+    expect([...result.unavailable.keys()]).toEqual(keys.slice(100));
+    expect(result.unavailable.get('u149')).toEqual({ errorCode: 'ResourceNotFoundException', errorMessage: 'ResourceNotFoundException from fake' });
+  });
+
+  test('an outage leaves every key unavailable after the bounded attempts', async () => {
+    const client = new FakeDynamo(items('u1'), undefined, () => Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }));
+    const { sleeps, deps } = setup(client);
+
+    const result = await lookupProfiles(['u1', 'u2'], deps);
+
+    expect(client.calls).toHaveLength(5);
+    expect(sleeps).toHaveLength(4);
+    expect([...result.unavailable.keys()]).toEqual(['u1', 'u2']);
+  });
+
+  test('requests only keys not cached, each at most once unless it must be retried, and answers every key', async () => {
+    const key = fc.constantFrom(...Array.from({ length: 12 }, (_, i) => `u${i}`));
+    await fc.assert(fc.asyncProperty(
+      fc.uniqueArray(key), fc.array(key, { maxLength: 40 }), fc.array(key), fc.integer({ min: 1, max: 5 }),
+      async (stored, cachedKeys, requested, maxAttempts) => {
+        const unprocessedOnce = new Set(stored.slice(0, 2));
+        const client = new FakeDynamo(items(...stored), (k, attempt) => unprocessedOnce.has(k) && attempt === 1);
+        const { cache, deps } = setup(client, { ...REFERENCE_CONFIG, cacheSize: 100 });
+        cachedKeys.forEach((k) => cache.set(k, null));
+        const cachedBefore = new Set(cachedKeys);
+
+        const result = await lookupProfiles(requested, { ...deps, retryPolicy: { maxAttempts, baseDelayMs: 1, maxDelayMs: 2 } });
+
+        for (const k of new Set(requested)) {
+          const expectedRequests = cachedBefore.has(k) ? 0 : unprocessedOnce.has(k) ? Math.min(2, maxAttempts) : 1;
+          expect(client.requestCount(k)).toBe(expectedRequests);
+          expect(result.profiles.has(k) !== result.unavailable.has(k)).toBe(true);
+        }
+        expect(client.calls.flat().every((k) => requested.includes(k))).toBe(true);
+        expect(result.cacheHits).toBe(new Set(requested.filter((k) => cachedBefore.has(k))).size);
+      },
+    ));
+  });
+
+  test('never serves an expired entry: every answer is fresh or within its TTL', async () => {
+    await fc.assert(fc.asyncProperty(
+      fc.array(fc.record({ advanceMs: fc.integer({ min: 0, max: 2_000 }), keys: fc.array(fc.constantFrom('u1', 'u2', 'u3'), { maxLength: 3 }) }), { maxLength: 12 }),
+      fc.integer({ min: 1, max: 3 }),
+      async (invocations, ttlSeconds) => {
+        const time = { now: 0 };
+        const client = new FakeDynamo(items('u1'));
+        const { deps } = setup(client, { ...REFERENCE_CONFIG, cacheSize: 2, cacheTtlSeconds: ttlSeconds }, () => time.now);
+        const fetchedAt = new Map<string, number>();
+        for (const invocation of invocations) {
+          time.now += invocation.advanceMs;
+          const before = client.calls.length;
+          const result = await lookupProfiles(invocation.keys, deps);
+          const requested = new Set(client.calls.slice(before).flat());
+          for (const k of new Set(invocation.keys)) {
+            if (requested.has(k)) {
+              fetchedAt.set(k, time.now);
+            } else {
+              expect(time.now - fetchedAt.get(k)!).toBeLessThan(ttlSeconds * 1000);
+            }
+            expect(result.profiles.get(k)).toEqual(k === 'u1' ? { ...PROFILE } : null);
+          }
+        }
+      },
+    ));
+  });
+});
