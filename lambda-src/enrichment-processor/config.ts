@@ -1,5 +1,6 @@
 import { PROCESSED_AT_FIELD } from './enrich';
 import { isJsonObject } from './json';
+import { NormalizationConfig } from './normalize';
 import type { ReferenceConfig } from './reference';
 
 export const FIELD_TYPES = ['string', 'integer', 'number', 'boolean', 'timestamp', 'object'] as const;
@@ -22,6 +23,7 @@ export interface ProcessorConfig {
   readonly partitionKeyField: string;
   /** Reference-data enrichment; off when absent. */
   readonly reference?: ReferenceConfig;
+  readonly normalization: NormalizationConfig;
 }
 
 /** A misconfigured function must not start, so every message names the variable to fix. */
@@ -33,11 +35,33 @@ export class ConfigError extends Error {
 }
 
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): ProcessorConfig {
+  const schema = parseSchema(requireVar(env, 'RECORD_SCHEMA'), 'RECORD_SCHEMA');
   return {
     outputStreamName: requireVar(env, 'OUTPUT_STREAM_NAME'),
-    schema: parseSchema(requireVar(env, 'RECORD_SCHEMA'), 'RECORD_SCHEMA'),
+    schema,
     partitionKeyField: requireVar(env, 'PARTITION_KEY_FIELD'),
     reference: loadReferenceConfig(env),
+    normalization: loadNormalizationConfig(env, schema),
+  };
+}
+
+function loadNormalizationConfig(env: Readonly<Record<string, string | undefined>>, schema: RecordSchema): NormalizationConfig {
+  const stringFields = (name: string): string[] => {
+    const fields = parseAttributeList(env, name) ?? [];
+    const wrong = fields.find((field) => !schema.fields.some((spec) => spec.name === field && (spec.type === 'string' || spec.type === 'timestamp')));
+    if (wrong !== undefined) {
+      throw new ConfigError(name, `names "${wrong}", which is not a string or timestamp field of RECORD_SCHEMA`);
+    }
+    return fields;
+  };
+  const unknownFields = optionalVar(env, 'UNKNOWN_FIELDS') ?? 'keep';
+  if (unknownFields !== 'keep' && unknownFields !== 'drop') {
+    throw new ConfigError('UNKNOWN_FIELDS', `must be "keep" or "drop", got "${unknownFields}"`);
+  }
+  return {
+    trimFields: stringFields('NORMALIZE_TRIM_FIELDS'),
+    lowerCaseFields: stringFields('NORMALIZE_LOWERCASE_FIELDS'),
+    dropUnknownFields: unknownFields === 'drop',
   };
 }
 

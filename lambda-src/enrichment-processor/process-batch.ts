@@ -1,9 +1,10 @@
 import type { KinesisStreamBatchResponse, KinesisStreamRecord } from 'aws-lambda';
-import { ProcessorConfig, RecordSchema } from './config';
+import { ProcessorConfig } from './config';
 import { DecodeError, decodeRecordData } from './decode';
 import { Clock, enrichRecord, ProfileField, selectPartitionKey } from './enrich';
 import { JsonObject } from './json';
 import { LruCache } from './lru-cache';
+import { normalizeRecord } from './normalize';
 import { entrySize, publishEntries, PublishDeps, PutEntry, PUT_RECORDS_LIMITS } from './publish';
 import { BatchGetItemClient, distinctKeys, LookupResult, lookupProfiles, Profile, ReferenceConfig, referenceKey } from './reference';
 import { validateRecord } from './validate';
@@ -37,7 +38,7 @@ export type PreparedRecord =
   | { readonly ok: true; readonly entry: PutEntry }
   | { readonly ok: false; readonly reasons: readonly string[] };
 
-export function parseRecord(record: KinesisStreamRecord, schema: RecordSchema): ParsedRecord {
+export function parseRecord(record: KinesisStreamRecord, config: Pick<ProcessorConfig, 'schema' | 'normalization'>): ParsedRecord {
   let payload: JsonObject;
   try {
     payload = decodeRecordData(record.kinesis.data);
@@ -47,8 +48,8 @@ export function parseRecord(record: KinesisStreamRecord, schema: RecordSchema): 
     }
     throw err;
   }
-  const errors = validateRecord(payload, schema);
-  return errors.length > 0 ? { ok: false, reasons: errors } : { ok: true, payload };
+  const errors = validateRecord(payload, config.schema);
+  return errors.length > 0 ? { ok: false, reasons: errors } : { ok: true, payload: normalizeRecord(payload, config.schema, config.normalization) };
 }
 
 export function buildEntry(
@@ -72,7 +73,7 @@ export function buildEntry(
 
 /** Everything but reference enrichment, which needs the whole batch's keys first. */
 export function prepareRecord(record: KinesisStreamRecord, config: ProcessorConfig, clock: Clock): PreparedRecord {
-  const parsed = parseRecord(record, config.schema);
+  const parsed = parseRecord(record, config);
   return parsed.ok ? buildEntry(record, parsed.payload, config, clock) : parsed;
 }
 
@@ -93,7 +94,7 @@ export function describeRecord(record: KinesisStreamRecord): Record<string, stri
  * it, so forwarding records past the first invalid or unenrichable one would duplicate them on the retry.
  */
 export async function processBatch(records: readonly KinesisStreamRecord[], deps: BatchDeps): Promise<KinesisStreamBatchResponse> {
-  const parsed = records.map((record) => parseRecord(record, deps.config.schema));
+  const parsed = records.map((record) => parseRecord(record, deps.config));
   let invalid = 0;
   parsed.forEach((p, i) => {
     if (!p.ok) {

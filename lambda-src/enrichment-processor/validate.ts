@@ -74,7 +74,15 @@ export function isIsoTimestamp(value: string): boolean {
   // The regex alone would accept 2024-02-30, which Date silently rolls over into March.
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month)
     && hour <= 23 && minute <= 59 && second <= 59
-    && offsetHour <= 23 && offsetMinute <= 59;
+    && offsetHour <= 23 && offsetMinute <= 59
+    && hasFourDigitUtcYear(value);
+}
+
+// 9999-12-31T20:00:00-05:00 is in year 10000 in UTC, which ISO-8601's four-digit years (and the normalized,
+// UTC form of the record) cannot spell.
+function hasFourDigitUtcYear(value: string): boolean {
+  const year = new Date(value).getUTCFullYear();
+  return year >= 0 && year <= 9999;
 }
 
 function daysInMonth(year: number, month: number): number {

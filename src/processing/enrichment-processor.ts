@@ -18,10 +18,36 @@ import { givenOrNewKey } from '../internal/encryption-key';
 import { ManagedPolicyRole } from '../internal/managed-policy-role';
 import { validateDurationInRange, validateIntegerInRange } from '../internal/validation';
 import { DEFAULTS } from '../presets/defaults';
-import { RecordSchema } from '../schema/record-schema';
+import { FieldType, RecordSchema } from '../schema/record-schema';
 
 /** The handler bundle that `npx projen bundle` builds from lambda-src/ and the npm package ships. */
 const HANDLER_ASSET = path.join(__dirname, '..', '..', 'assets', 'enrichment-processor');
+
+/**
+ * How the processor normalizes valid records. Timestamps are always rewritten in UTC
+ * (`2024-01-15T11:30:00+01:00` becomes `2024-01-15T10:30:00Z`).
+ */
+export interface NormalizationOptions {
+  /**
+   * String or timestamp fields of the record schema whose surrounding whitespace is removed.
+   *
+   * @default - none
+   */
+  readonly trimFields?: string[];
+  /**
+   * String or timestamp fields of the record schema that are lower-cased, e.g. ids that producers spell
+   * inconsistently.
+   *
+   * @default - none
+   */
+  readonly lowerCaseFields?: string[];
+  /**
+   * Whether fields that the record schema does not name are dropped instead of passed on.
+   *
+   * @default false
+   */
+  readonly dropUnknownFields?: boolean;
+}
 
 /**
  * Enrichment of each record with reference data (e.g. a user profile) read from a DynamoDB table, behind a cache
@@ -143,6 +169,12 @@ export interface EnrichmentProcessorOptions {
    * @default - no reference enrichment
    */
   readonly referenceData?: ReferenceDataOptions;
+  /**
+   * How valid records are normalized before they are enriched.
+   *
+   * @default - timestamps in UTC; no trimming, no lower-casing, unknown fields kept
+   */
+  readonly normalization?: NormalizationOptions;
 }
 
 /**
@@ -269,6 +301,7 @@ export class EnrichmentProcessor extends Construct {
         POWERTOOLS_LOG_LEVEL: 'INFO',
         NODE_OPTIONS: '--enable-source-maps',
         ...referenceEnvironment,
+        ...normalizationEnvironment(options.normalization, schema),
       },
     });
     Validations.of(role).acknowledge({
@@ -424,6 +457,7 @@ function resolveOptions(props: EnrichmentProcessorOptions) {
     memorySize: props.memorySize ?? defaults.memorySizeMiB,
     timeout: props.timeout ?? defaults.timeout,
     logRetention: props.logRetention ?? DEFAULTS.logRetention,
+    normalization: props.normalization ?? {},
   };
   const prop = (name: string) => `EnrichmentProcessorProps.${name}`;
   validateIntegerInRange(prop('batchSize'), resolved.batchSize, defaults.batchSizeRange.min, defaults.batchSizeRange.max);
@@ -436,4 +470,32 @@ function resolveOptions(props: EnrichmentProcessorOptions) {
   validateIntegerInRange(prop('memorySize'), resolved.memorySize, defaults.memorySizeMiBRange.min, defaults.memorySizeMiBRange.max);
   validateDurationInRange(prop('timeout'), resolved.timeout, defaults.timeoutSecondsRange.min, defaults.timeoutSecondsRange.max, 'seconds');
   return resolved;
+}
+
+/** The handler's normalization variables, after checking every named field against the schema. */
+function normalizationEnvironment(options: NormalizationOptions, schema: RecordSchema): Record<string, string> {
+  const textFields = schema.fields
+    .filter(field => field.type === FieldType.STRING || field.type === FieldType.TIMESTAMP)
+    .map(field => field.name);
+  const listed = (name: 'trimFields' | 'lowerCaseFields'): string[] => {
+    const fields = options[name] ?? [];
+    const wrong = fields.find(field => !textFields.includes(field));
+    if (wrong !== undefined) {
+      throw new Error(`Invalid NormalizationOptions.${name}: "${wrong}". Allowed: string or timestamp fields of the record schema (${textFields.join(', ')}).`);
+    }
+    return fields;
+  };
+  const environment: Record<string, string> = {};
+  const trimFields = listed('trimFields');
+  const lowerCaseFields = listed('lowerCaseFields');
+  if (trimFields.length > 0) {
+    environment.NORMALIZE_TRIM_FIELDS = trimFields.join(',');
+  }
+  if (lowerCaseFields.length > 0) {
+    environment.NORMALIZE_LOWERCASE_FIELDS = lowerCaseFields.join(',');
+  }
+  if (options.dropUnknownFields) {
+    environment.UNKNOWN_FIELDS = 'drop';
+  }
+  return environment;
 }

@@ -131,6 +131,30 @@ describe('EnrichmentProcessor', () => {
     })).toThrow('Invalid EnrichmentProcessorProps.sourceConsumer: it consumes another stream than sourceStream.');
   });
 
+  test('normalization options reach the handler, checked against the schema', () => {
+    const { template } = processorStack({
+      normalization: { trimFields: ['user_id', 'page'], lowerCaseFields: ['event_type'], dropUnknownFields: true },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Environment: {
+        Variables: Match.objectLike({
+          NORMALIZE_TRIM_FIELDS: 'user_id,page',
+          NORMALIZE_LOWERCASE_FIELDS: 'event_type',
+          UNKNOWN_FIELDS: 'drop',
+        }),
+      },
+    });
+    const defaults = processorStack().template.toJSON();
+    expect(JSON.stringify(defaults)).not.toMatch(/NORMALIZE_|UNKNOWN_FIELDS/);
+  });
+
+  test.each([
+    [{ trimFields: ['metadata'] }, 'Invalid NormalizationOptions.trimFields: "metadata". Allowed: string or timestamp fields of the record schema (event_id, event_type, timestamp, user_id, page).'],
+    [{ lowerCaseFields: ['country'] }, 'Invalid NormalizationOptions.lowerCaseFields: "country"'],
+  ])('rejects normalization %j', (normalization, message) => {
+    expect(() => processorStack({ normalization })).toThrow(message);
+  });
+
   test('a custom schema reaches the handler', () => {
     const schema = RecordSchema.fromFields([{ name: 'device_id', type: FieldType.STRING, required: true }]);
     const { template } = processorStack({ partitionKeyField: 'device_id' }, schema);

@@ -2,6 +2,7 @@ import type { AttributeValue, BatchGetItemCommand, BatchGetItemCommandOutput } f
 import type { PutRecordsCommand, PutRecordsCommandOutput, PutRecordsResultEntry } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import { parseSchema, ProcessorConfig } from '../../../lambda-src/enrichment-processor/config';
+import { NO_NORMALIZATION } from '../../../lambda-src/enrichment-processor/normalize';
 import type { ProcessorLogger } from '../../../lambda-src/enrichment-processor/process-batch';
 import type { PutRecordsClient } from '../../../lambda-src/enrichment-processor/publish';
 import type { BatchGetItemClient, ReferenceConfig } from '../../../lambda-src/enrichment-processor/reference';
@@ -15,6 +16,7 @@ export const SEED_CONFIG: ProcessorConfig = {
   outputStreamName: 'enriched',
   schema: parseSchema(SEED_SCHEMA_JSON, 'RECORD_SCHEMA'),
   partitionKeyField: 'user_id',
+  normalization: NO_NORMALIZATION,
 };
 
 export const FIXED_NOW = new Date('2024-06-01T12:00:00.000Z');

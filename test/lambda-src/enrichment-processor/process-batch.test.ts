@@ -43,6 +43,23 @@ describe('processBatch', () => {
     })));
   });
 
+  test('forwards records normalized: UTC timestamps, trimmed and lower-cased fields, unknown fields dropped', async () => {
+    const record = seedEvent(1, { timestamp: '2024-01-15T11:30:00+01:00', user_id: ' user-1 ', event_type: 'Page_View', extra: 1 });
+    const config = { ...SEED_CONFIG, normalization: { trimFields: ['user_id'], lowerCaseFields: ['event_type'], dropUnknownFields: true } };
+    const { client, deps } = setup(new FakeKinesis(), config);
+
+    await processBatch([kinesisRecord(record, 0)], deps);
+
+    const { extra, ...known } = record;
+    expect(extra).toBe(1);
+    expect(client.calls[0]).toEqual([{
+      data: JSON.stringify({
+        ...known, timestamp: '2024-01-15T10:30:00Z', user_id: 'user-1', event_type: 'page_view', processed_at: '2024-06-01T12:00:00.000Z',
+      }),
+      partitionKey: 'user-1',
+    }]);
+  });
+
   test('does nothing for an empty batch', async () => {
     const { client, deps } = setup();
 

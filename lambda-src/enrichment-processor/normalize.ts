@@ -1,0 +1,62 @@
+import { RecordSchema } from './config';
+import { JsonObject, ownField } from './json';
+
+/** How records are normalized after validation. */
+export interface NormalizationConfig {
+  /** String fields whose surrounding whitespace is removed. */
+  readonly trimFields: readonly string[];
+  /** String fields that are lower-cased, e.g. identifiers that producers spell inconsistently. */
+  readonly lowerCaseFields: readonly string[];
+  /** Whether fields the schema does not name are dropped instead of passed on. */
+  readonly dropUnknownFields: boolean;
+}
+
+export const NO_NORMALIZATION: NormalizationConfig = { trimFields: [], lowerCaseFields: [], dropUnknownFields: false };
+
+/**
+ * A validated record in canonical form: timestamps in UTC (`Z`), configured string fields trimmed and
+ * lower-cased, unknown fields kept or dropped. Downstream partitioning and joins compare strings, so the same
+ * instant or the same id must always be spelled the same way.
+ */
+export function normalizeRecord(record: JsonObject, schema: RecordSchema, config: NormalizationConfig): JsonObject {
+  const known = new Set(schema.fields.map((field) => field.name));
+  const normalized: JsonObject = {};
+  for (const [name, value] of Object.entries(record)) {
+    if (config.dropUnknownFields && !known.has(name)) {
+      continue;
+    }
+    // defineProperty, not assignment: a "__proto__" field must stay a field.
+    Object.defineProperty(normalized, name, { value, enumerable: true, writable: true, configurable: true });
+  }
+  for (const field of schema.fields) {
+    const value = ownField(normalized, field.name);
+    if (typeof value !== 'string') {
+      continue;
+    }
+    let text = value;
+    if (field.type === 'timestamp') {
+      text = toUtc(text);
+    }
+    if (config.trimFields.includes(field.name)) {
+      text = text.trim();
+    }
+    if (config.lowerCaseFields.includes(field.name)) {
+      text = text.toLowerCase();
+    }
+    normalized[field.name] = text;
+  }
+  return normalized;
+}
+
+/**
+ * The same instant in UTC, keeping the input's precision up to milliseconds (JavaScript dates stop there):
+ * `2024-01-15T11:30:00+01:00` becomes `2024-01-15T10:30:00Z`.
+ */
+export function toUtc(timestamp: string): string {
+  const iso = new Date(timestamp).toISOString();
+  const fraction = /\.(\d+)(?:Z|[+-]\d{2}:\d{2})$/.exec(timestamp)?.[1];
+  if (fraction === undefined) {
+    return `${iso.slice(0, 19)}Z`;
+  }
+  return `${iso.slice(0, 20 + Math.min(fraction.length, 3))}Z`;
+}
