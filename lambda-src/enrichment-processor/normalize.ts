@@ -19,15 +19,10 @@ export const NO_NORMALIZATION: NormalizationConfig = { trimFields: [], lowerCase
  * instant or the same id must always be spelled the same way.
  */
 export function normalizeRecord(record: JsonObject, schema: RecordSchema, config: NormalizationConfig): JsonObject {
-  const known = new Set(schema.fields.map((field) => field.name));
-  const normalized: JsonObject = {};
-  for (const [name, value] of Object.entries(record)) {
-    if (config.dropUnknownFields && !known.has(name)) {
-      continue;
-    }
-    // defineProperty, not assignment: a "__proto__" field must stay a field.
-    Object.defineProperty(normalized, name, { value, enumerable: true, writable: true, configurable: true });
-  }
+  // Spread and fromEntries define own properties, so a "__proto__" field stays a field.
+  const normalized: JsonObject = config.dropUnknownFields
+    ? Object.fromEntries(Object.entries(record).filter(([name]) => schema.fields.some((field) => field.name === name)))
+    : { ...record };
   for (const field of schema.fields) {
     const value = ownField(normalized, field.name);
     if (typeof value !== 'string') {
@@ -48,11 +43,18 @@ export function normalizeRecord(record: JsonObject, schema: RecordSchema, config
   return normalized;
 }
 
+const ALREADY_CANONICAL = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
+
 /**
  * The same instant in UTC, keeping the input's precision up to milliseconds (JavaScript dates stop there):
  * `2024-01-15T11:30:00+01:00` becomes `2024-01-15T10:30:00Z`.
  */
 export function toUtc(timestamp: string): string {
+  // Most producers already send UTC with at most milliseconds: that is the canonical form, and parsing is the
+  // most expensive step of normalization.
+  if (ALREADY_CANONICAL.test(timestamp)) {
+    return timestamp;
+  }
   const iso = new Date(timestamp).toISOString();
   const fraction = /\.(\d+)(?:Z|[+-]\d{2}:\d{2})$/.exec(timestamp)?.[1];
   if (fraction === undefined) {

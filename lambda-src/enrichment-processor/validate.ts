@@ -75,7 +75,8 @@ export function isIsoTimestamp(value: string): boolean {
   return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month)
     && hour <= 23 && minute <= 59 && second <= 59
     && offsetHour <= 23 && offsetMinute <= 59
-    && hasFourDigitUtcYear(value);
+    // An offset moves the instant by less than a day, so only the first and last years can leave the range.
+    && ((year > 0 && year < 9999) || hasFourDigitUtcYear(value));
 }
 
 // 9999-12-31T20:00:00-05:00 is in year 10000 in UTC, which ISO-8601's four-digit years (and the normalized,
