@@ -95,8 +95,7 @@ describe('S3DataLakeSink', () => {
   });
 
   describe('replication', () => {
-    function replicatedTemplate() {
-      const stack = newStack();
+    function addReplicatedSink(stack: Stack): void {
       const source = new IngestStream(stack, 'Enriched');
       new S3DataLakeSink(stack, 'DataLake', {
         sourceStream: source.stream,
@@ -105,6 +104,11 @@ describe('S3DataLakeSink', () => {
           encryptionKey: kms.Key.fromKeyArn(stack, 'ReplicaKey', REPLICA_KEY_ARN),
         },
       });
+    }
+
+    function replicatedTemplate() {
+      const stack = newStack();
+      addReplicatedSink(stack);
       return templateOf(stack);
     }
 
@@ -139,14 +143,7 @@ describe('S3DataLakeSink', () => {
     test('replication clears the replication findings of every pack and leaves nothing unacknowledged', () => {
       const [result] = synthesizeWithNagPacks(app => {
         const stack = new Stack(app, 'Replicated');
-        const source = new IngestStream(stack, 'Enriched');
-        new S3DataLakeSink(stack, 'DataLake', {
-          sourceStream: source.stream,
-          replication: {
-            bucket: s3.Bucket.fromBucketAttributes(stack, 'Replica', { bucketName: 'replica', region: 'us-west-2' }),
-            encryptionKey: kms.Key.fromKeyArn(stack, 'ReplicaKey', REPLICA_KEY_ARN),
-          },
-        });
+        addReplicatedSink(stack);
         return [stack];
       });
       expect(result.findings).toEqual([]);

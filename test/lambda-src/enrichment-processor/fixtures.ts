@@ -7,7 +7,7 @@ import type { ProcessorLogger } from '../../../lambda-src/enrichment-processor/p
 import type { PutRecordsClient } from '../../../lambda-src/enrichment-processor/publish';
 import type { BatchGetItemClient, ReferenceConfig } from '../../../lambda-src/enrichment-processor/reference';
 import { RecordSchema } from '../../../src';
-import type { StreamRecord } from '../../support/kinesalite';
+import { StreamRecord, TEST_CREDENTIALS, TEST_REGION } from '../../support/kinesalite';
 
 /** The schema the construct sends by default: the handler is tested against exactly what the construct sets. */
 export const SEED_SCHEMA_JSON = RecordSchema.seedEvent().toJson();
@@ -237,3 +237,25 @@ export const REFERENCE_CONFIG: ReferenceConfig = {
 export function profileItem(userId: string, tier = 'gold'): Record<string, AttributeValue> {
   return { user_id: { S: userId }, tier: { S: tier }, since: { N: '2019' } };
 }
+
+/**
+ * Points the real handler at local emulators with the environment the construct gives it, then imports it: the
+ * handler reads its configuration at import, exactly as on a Lambda cold start.
+ */
+export function importHandlerWith(kinesisEndpoint: string, outputStream: string, extra: Record<string, string> = {}):
+typeof import('../../../lambda-src/enrichment-processor/index').handler {
+  Object.assign(process.env, {
+    OUTPUT_STREAM_NAME: outputStream,
+    RECORD_SCHEMA: SEED_SCHEMA_JSON,
+    PARTITION_KEY_FIELD: 'user_id',
+    POWERTOOLS_SERVICE_NAME: 'enrichment-processor',
+    POWERTOOLS_LOG_LEVEL: 'SILENT',
+    AWS_ENDPOINT_URL_KINESIS: kinesisEndpoint,
+    AWS_REGION: TEST_REGION,
+    AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+    ...extra,
+  });
+  return jest.requireActual<typeof import('../../../lambda-src/enrichment-processor/index')>('../../../lambda-src/enrichment-processor/index').handler;
+}
+

@@ -1,8 +1,8 @@
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import { SEED_SCHEMA_JSON, seedEvent, toKinesisEvent } from './fixtures';
+import { importHandlerWith, seedEvent, toKinesisEvent } from './fixtures';
 import { publishEntries, PutEntry } from '../../../lambda-src/enrichment-processor/publish';
-import { Kinesalite, startKinesalite, TEST_CREDENTIALS, TEST_REGION } from '../../support/kinesalite';
+import { Kinesalite, startKinesalite } from '../../support/kinesalite';
 
 type Handler = (event: KinesisStreamEvent, context: Context) => Promise<KinesisStreamBatchResponse>;
 
@@ -34,19 +34,7 @@ beforeAll(async () => {
   inputArn = await kinesis.createStream(INPUT_STREAM, 1);
   // One output shard, so the stream's order is the order the handler published in.
   await kinesis.createStream(OUTPUT_STREAM, 1);
-  Object.assign(process.env, {
-    OUTPUT_STREAM_NAME: OUTPUT_STREAM,
-    RECORD_SCHEMA: SEED_SCHEMA_JSON,
-    PARTITION_KEY_FIELD: 'user_id',
-    POWERTOOLS_SERVICE_NAME: 'enrichment-processor',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    AWS_ENDPOINT_URL_KINESIS: kinesis.endpoint,
-    AWS_REGION: TEST_REGION,
-    AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-  });
-  // The handler reads its configuration at import, exactly as on a Lambda cold start.
-  ({ handler } = jest.requireActual<typeof import('../../../lambda-src/enrichment-processor/index')>('../../../lambda-src/enrichment-processor/index'));
+  handler = importHandlerWith(kinesis.endpoint, OUTPUT_STREAM);
 });
 
 afterAll(async () => {

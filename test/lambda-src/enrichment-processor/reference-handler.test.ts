@@ -1,9 +1,9 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import { SEED_SCHEMA_JSON, seedEvent, toKinesisEvent } from './fixtures';
+import { importHandlerWith, seedEvent, toKinesisEvent } from './fixtures';
 import { Dynalite, startDynalite } from '../../support/dynalite';
-import { Kinesalite, startKinesalite, TEST_CREDENTIALS, TEST_REGION } from '../../support/kinesalite';
+import { Kinesalite, startKinesalite } from '../../support/kinesalite';
 
 type Handler = (event: KinesisStreamEvent, context: Context) => Promise<KinesisStreamBatchResponse>;
 
@@ -34,22 +34,11 @@ beforeAll(async () => {
     { user_id: { S: 'user-0' }, name: { S: 'Ada' }, tier: { S: 'gold' }, visits: { N: '12' }, internal_note: { S: 'not for the stream' } },
     { user_id: { S: 'user-1' }, name: { S: 'Grace' }, tier: { S: 'silver' }, visits: { N: '3' }, internal_note: { S: 'hidden' } },
   ]);
-  Object.assign(process.env, {
-    OUTPUT_STREAM_NAME: OUTPUT_STREAM,
-    RECORD_SCHEMA: SEED_SCHEMA_JSON,
-    PARTITION_KEY_FIELD: 'user_id',
+  handler = importHandlerWith(kinesis.endpoint, OUTPUT_STREAM, {
     REFERENCE_TABLE_NAME: TABLE,
     REFERENCE_ATTRIBUTES: 'name,tier,visits',
-    POWERTOOLS_SERVICE_NAME: 'enrichment-processor',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    AWS_ENDPOINT_URL_KINESIS: kinesis.endpoint,
     AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    AWS_REGION: TEST_REGION,
-    AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
   });
-  // The handler reads its configuration and creates its cache at import, exactly as on a Lambda cold start.
-  ({ handler } = jest.requireActual<typeof import('../../../lambda-src/enrichment-processor/index')>('../../../lambda-src/enrichment-processor/index'));
 });
 
 afterAll(async () => {
