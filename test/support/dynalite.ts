@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import {
   AttributeValue,
   BatchWriteItemCommand,
@@ -6,9 +5,8 @@ import {
   DescribeTableCommand,
   DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import dynalite from 'dynalite';
-import { TEST_CREDENTIALS, TEST_REGION } from './kinesalite';
+import { closeEmulator, emulatorClientConfig, listenOnLoopback } from './emulator';
 
 export interface Dynalite {
   /** Base URL, usable as AWS_ENDPOINT_URL_DYNAMODB. */
@@ -24,18 +22,8 @@ export interface Dynalite {
 /** Starts an in-memory dynalite on an ephemeral port, so tests can run in parallel without clashing. */
 export async function startDynalite(): Promise<Dynalite> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const endpoint = `http://127.0.0.1:${port}`;
-  const client = new DynamoDBClient({
-    endpoint,
-    region: TEST_REGION,
-    credentials: TEST_CREDENTIALS,
-    requestHandler: new NodeHttpHandler(),
-  });
+  const endpoint = await listenOnLoopback(server);
+  const client = new DynamoDBClient(emulatorClientConfig(endpoint));
 
   async function createTable(name: string, partitionKey: string): Promise<string> {
     await client.send(new CreateTableCommand({
@@ -66,9 +54,7 @@ export async function startDynalite(): Promise<Dynalite> {
 
   async function stop(): Promise<void> {
     client.destroy();
-    // Keep-alive sockets from clients we do not own (e.g. a handler's module-level client) would hold close() open.
-    server.closeAllConnections();
-    await new Promise<void>((resolve, reject) => server.close((err?: Error) => (err ? reject(err) : resolve())));
+    await closeEmulator(server);
   }
 
   return { endpoint, client, createTable, putItems, stop };

@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import {
   CreateStreamCommand,
   DescribeStreamCommand,
@@ -7,8 +6,10 @@ import {
   GetShardIteratorCommand,
   KinesisClient,
 } from '@aws-sdk/client-kinesis';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import kinesalite from 'kinesalite';
+import { closeEmulator, emulatorClientConfig, listenOnLoopback } from './emulator';
+
+export { TEST_CREDENTIALS, TEST_REGION } from './emulator';
 
 export interface StreamRecord {
   readonly shardId: string;
@@ -33,26 +34,11 @@ export interface Kinesalite {
   stop(): Promise<void>;
 }
 
-/** Credentials and region that make the SDK sign requests without looking anything up on the machine. */
-export const TEST_REGION = 'us-east-1';
-export const TEST_CREDENTIALS = { accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' };
-
 /** Starts an in-memory kinesalite on an ephemeral port, so tests can run in parallel without clashing. */
 export async function startKinesalite(): Promise<Kinesalite> {
   const server = kinesalite({ createStreamMs: 0, deleteStreamMs: 0, updateStreamMs: 0 });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const endpoint = `http://127.0.0.1:${port}`;
-  const client = new KinesisClient({
-    endpoint,
-    region: TEST_REGION,
-    credentials: TEST_CREDENTIALS,
-    // kinesalite speaks HTTP/1.1 only; the Kinesis client would otherwise try HTTP/2.
-    requestHandler: new NodeHttpHandler(),
-  });
+  const endpoint = await listenOnLoopback(server);
+  const client = new KinesisClient(emulatorClientConfig(endpoint));
 
   async function createStream(name: string, shards: number): Promise<string> {
     await client.send(new CreateStreamCommand({ StreamName: name, ShardCount: shards }));
@@ -100,9 +86,7 @@ export async function startKinesalite(): Promise<Kinesalite> {
 
   async function stop(): Promise<void> {
     client.destroy();
-    // Keep-alive sockets from clients we do not own (e.g. a handler's module-level client) would hold close() open.
-    server.closeAllConnections();
-    await new Promise<void>((resolve, reject) => server.close((err?: Error) => (err ? reject(err) : resolve())));
+    await closeEmulator(server);
   }
 
   return { endpoint, client, createStream, readAll, stop };
