@@ -41,8 +41,10 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'cdk-nag@3.0.2',
     'esbuild@^0.28.2',
     '@aws-lambda-powertools/logger@^2.36.0',
+    '@aws-lambda-powertools/metrics@^2.36.0',
     '@aws-sdk/client-kinesis@^3',
     '@aws-sdk/client-dynamodb@^3',
+    '@aws-sdk/client-sqs@^3',
     '@smithy/node-http-handler@^4',
     '@types/aws-lambda@^8',
     'kinesalite@^3.3.3',
@@ -58,7 +60,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     dirs: ['src', 'lambda-src'],
     devdirs: ['test', 'examples', 'projenrc', '.projenrc.ts'],
   },
-  gitignore: ['/.jsii.tabl.json', '/assets/', '/cdk.out/', '/.bindings/', '/examples/java/target/', '__pycache__/'],
+  gitignore: ['/.jsii.tabl.json', '/assets/', '/cdk.out/', '/.bindings/', '/.emulators/', '/examples/java/target/', '__pycache__/'],
   jestOptions: {
     jestConfig: {
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/bindings/'],
@@ -67,7 +69,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   },
 });
 
-for (const excluded of ['/examples/', '/lambda-src/', '/cdk.out/', '/.bindings/', '/.ci/', '/tsconfig.dev.json', '/assets/*.meta.json']) {
+for (const excluded of ['/examples/', '/lambda-src/', '/cdk.out/', '/.bindings/', '/.emulators/', '/.ci/', '/tsconfig.dev.json', '/assets/*.meta.json']) {
   project.addPackageIgnore(excluded);
 }
 
@@ -90,6 +92,8 @@ for (const handler of LAMBDA_HANDLERS) {
 }
 project.preCompileTask.spawn(bundle);
 project.testTask.prependSpawn(bundle);
+// Emulators that npm does not ship (an SQS implementation) are installed by the test command itself.
+project.testTask.prependExec('bash test/support/install-emulators.sh');
 
 // jsii-pacmak builds the jar in a Maven repository of its own unless told otherwise; use the shared one, in which
 // test/bindings/prepare-maven.sh makes aws-cdk-lib's version range resolvable (see that script).

@@ -6,7 +6,8 @@ import { JsonObject } from './json';
 import { LruCache } from './lru-cache';
 import { normalizeRecord } from './normalize';
 import { entrySize, publishEntries, PublishDeps, PutEntry, PUT_RECORDS_LIMITS } from './publish';
-import { BatchGetItemClient, distinctKeys, LookupResult, lookupProfiles, Profile, ReferenceConfig, referenceKey } from './reference';
+import { BatchGetItemClient } from './batch-get';
+import { distinctKeys, LookupResult, lookupProfiles, Profile, ReferenceConfig, referenceKey } from './reference';
 import { validateRecord } from './validate';
 
 /** Structurally satisfied by the Powertools Logger; kept narrow so tests can record calls. */

@@ -1,4 +1,5 @@
 import { PutRecordsCommand, PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
+import { attemptInGroups, ItemFailure, RetryDeps, retryUndone } from './retry';
 
 export interface PutEntry {
   readonly data: Uint8Array;
@@ -45,38 +46,19 @@ export function chunkEntries<T extends PutEntry>(entries: readonly T[], limits: 
   return chunks;
 }
 
-export interface RetryPolicy {
-  readonly maxAttempts: number;
-  readonly baseDelayMs: number;
-  readonly maxDelayMs: number;
-}
-
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 5, baseDelayMs: 100, maxDelayMs: 5000 };
-
-/** Full jitter: spreads retries of concurrently throttled shards' consumers instead of retrying in lockstep. */
-export function backoffDelay(retry: number, policy: RetryPolicy, random: () => number): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
-  return Math.floor(random() * ceiling);
-}
-
 /** The narrow slice of KinesisClient used here, so tests can inject faults kinesalite cannot produce. */
 export interface PutRecordsClient {
   send(command: PutRecordsCommand): Promise<PutRecordsCommandOutput>;
 }
 
-export interface PublishDeps {
+export interface PublishDeps extends RetryDeps {
   readonly client: PutRecordsClient;
   readonly streamName: string;
-  readonly sleep: (ms: number) => Promise<void>;
-  readonly random: () => number;
-  readonly retryPolicy?: RetryPolicy;
   readonly limits?: ChunkLimits;
 }
 
-export interface PublishFailure {
+export interface PublishFailure extends ItemFailure {
   readonly index: number;
-  readonly errorCode: string;
-  readonly errorMessage: string;
 }
 
 export interface PublishResult {
@@ -91,103 +73,35 @@ interface IndexedEntry extends PutEntry {
 
 /** Sends entries with PutRecords, retrying only the entries that failed. */
 export async function publishEntries(entries: readonly PutEntry[], deps: PublishDeps): Promise<PublishResult> {
-  const policy = deps.retryPolicy ?? DEFAULT_RETRY_POLICY;
-  const lastError = new Map<number, Omit<PublishFailure, 'index'>>();
-  let pending: IndexedEntry[] = entries.map((entry, index) => ({ ...entry, index }));
-  let attempts = 0;
-
-  // At least one attempt, so every entry reported as failed carries the error that failed it.
-  const maxAttempts = Math.max(1, policy.maxAttempts);
-  while (pending.length > 0 && attempts < maxAttempts) {
-    if (attempts > 0) {
-      await deps.sleep(backoffDelay(attempts, policy, deps.random));
+  const lastError = new Map<IndexedEntry, ItemFailure>();
+  const putChunk = async (chunk: readonly IndexedEntry[]): Promise<IndexedEntry[]> => {
+    const output = await deps.client.send(new PutRecordsCommand({
+      StreamName: deps.streamName,
+      Records: chunk.map((e) => ({ Data: e.data, PartitionKey: e.partitionKey })),
+    }));
+    const results = output.Records ?? [];
+    if (results.length !== chunk.length) {
+      // Without one result per entry we cannot tell what was stored, so treat the whole request as failed.
+      const error = { errorCode: 'MalformedResponse', errorMessage: `PutRecords returned ${results.length} results for ${chunk.length} entries` };
+      chunk.forEach((e) => lastError.set(e, error));
+      return [...chunk];
     }
-    attempts++;
-    const failed: IndexedEntry[] = [];
-    const chunks = chunkEntries(pending, deps.limits);
-    for (const [c, chunk] of chunks.entries()) {
-      let output: PutRecordsCommandOutput;
-      try {
-        output = await deps.client.send(new PutRecordsCommand({
-          StreamName: deps.streamName,
-          Records: chunk.map((e) => ({ Data: e.data, PartitionKey: e.partitionKey })),
-        }));
-      } catch (err) {
-        const error = describeError(err);
-        if (!isRetriable(err)) {
-          // Stream-level faults such as a missing stream or denied access will not heal within this invocation.
-          const unsent = chunks.slice(c).flat();
-          unsent.forEach((e) => lastError.set(e.index, error));
-          return { failures: toFailures([...failed, ...unsent], lastError), attempts };
-        }
-        chunk.forEach((e) => lastError.set(e.index, error));
-        failed.push(...chunk);
-        continue;
+    return chunk.filter((entry, j) => {
+      const { ErrorCode: errorCode, ErrorMessage: errorMessage } = results[j];
+      if (errorCode !== undefined) {
+        lastError.set(entry, { errorCode, errorMessage: errorMessage ?? '' });
       }
-      const results = output.Records ?? [];
-      if (results.length !== chunk.length) {
-        // Without one result per entry we cannot tell what was stored, so treat the whole request as failed.
-        chunk.forEach((e) => lastError.set(e.index, {
-          errorCode: 'MalformedResponse',
-          errorMessage: `PutRecords returned ${results.length} results for ${chunk.length} entries`,
-        }));
-        failed.push(...chunk);
-        continue;
-      }
-      results.forEach((result, j) => {
-        if (result.ErrorCode !== undefined) {
-          lastError.set(chunk[j].index, { errorCode: result.ErrorCode, errorMessage: result.ErrorMessage ?? '' });
-          failed.push(chunk[j]);
-        }
-      });
-    }
-    pending = failed;
-  }
-  return { failures: toFailures(pending, lastError), attempts };
-}
-
-function toFailures(entries: readonly IndexedEntry[], lastError: Map<number, Omit<PublishFailure, 'index'>>): PublishFailure[] {
-  return entries
-    .map((e) => ({ index: e.index, ...lastError.get(e.index)! }))
-    .sort((a, b) => a.index - b.index);
-}
-
-const RETRIABLE_ERROR_NAMES = new Set([
-  'ProvisionedThroughputExceededException',
-  'ThrottlingException',
-  'RequestLimitExceeded',
-  'InternalServerError',
-  'KMSThrottlingException',
-  'InternalFailure',
-  'InternalFailureException',
-  'ServiceUnavailable',
-  'ServiceUnavailableException',
-  'TimeoutError',
-  'RequestTimeout',
-  'RequestTimeoutException',
-]);
-
-const RETRIABLE_NETWORK_CODES = new Set([
-  'ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH',
-]);
-
-export function isRetriable(err: unknown): boolean {
-  if (!(err instanceof Error)) {
-    return false;
-  }
-  const { code, $metadata, $retryable } = err as Error & {
-    code?: string;
-    $metadata?: { httpStatusCode?: number };
-    $retryable?: unknown;
+      return errorCode !== undefined;
+    });
   };
-  return RETRIABLE_ERROR_NAMES.has(err.name)
-    || (code !== undefined && RETRIABLE_NETWORK_CODES.has(code))
-    || ($metadata?.httpStatusCode ?? 0) >= 500
-    || $retryable !== undefined;
-}
-
-export function describeError(err: unknown): Omit<PublishFailure, 'index'> {
-  return err instanceof Error
-    ? { errorCode: err.name, errorMessage: err.message }
-    : { errorCode: 'UnknownError', errorMessage: String(err) };
+  const { remaining, attempts } = await retryUndone(
+    entries.map((entry, index) => ({ ...entry, index })),
+    // Chunks go one after another so that each shard receives its records in input order.
+    (pending) => attemptInGroups(chunkEntries(pending, deps.limits), putChunk, lastError),
+    deps,
+  );
+  const failures = remaining
+    .map((e) => ({ index: e.index, ...lastError.get(e)! }))
+    .sort((a, b) => a.index - b.index);
+  return { failures, attempts };
 }

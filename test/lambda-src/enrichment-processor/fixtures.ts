@@ -5,7 +5,8 @@ import { parseSchema, ProcessorConfig } from '../../../lambda-src/enrichment-pro
 import { NO_NORMALIZATION } from '../../../lambda-src/enrichment-processor/normalize';
 import type { ProcessorLogger } from '../../../lambda-src/enrichment-processor/process-batch';
 import type { PutRecordsClient } from '../../../lambda-src/enrichment-processor/publish';
-import type { BatchGetItemClient, ReferenceConfig } from '../../../lambda-src/enrichment-processor/reference';
+import type { BatchGetItemClient } from '../../../lambda-src/enrichment-processor/batch-get';
+import type { ReferenceConfig } from '../../../lambda-src/enrichment-processor/reference';
 import { RecordSchema } from '../../../src';
 import { StreamRecord, TEST_CREDENTIALS, TEST_REGION } from '../../support/kinesalite';
 

@@ -1,16 +1,14 @@
 import * as fc from 'fast-check';
 import { awsError, FakeKinesis, recordingSleep, throttled } from './fixtures';
 import {
-  backoffDelay,
   chunkEntries,
   ChunkLimits,
-  DEFAULT_RETRY_POLICY,
   entrySize,
-  isRetriable,
   publishEntries,
   PutEntry,
   PUT_RECORDS_LIMITS,
 } from '../../../lambda-src/enrichment-processor/publish';
+import { DEFAULT_RETRY_POLICY } from '../../../lambda-src/enrichment-processor/retry';
 
 const MiB = 1024 * 1024;
 
@@ -91,50 +89,6 @@ describe('chunkEntries', () => {
 
   test('uses the Kinesis PutRecords quotas by default', () => {
     expect(PUT_RECORDS_LIMITS).toEqual({ maxRecords: 500, maxBytes: 5 * MiB, maxEntryBytes: MiB });
-  });
-});
-
-describe('backoffDelay', () => {
-  const almostOne = () => 0.999999;
-
-  test('grows exponentially up to the cap', () => {
-    const ceilings = [1, 2, 3, 4, 5, 6, 7, 8].map((retry) => backoffDelay(retry, DEFAULT_RETRY_POLICY, almostOne));
-
-    expect(ceilings).toEqual([99, 199, 399, 799, 1599, 3199, 4999, 4999]);
-  });
-
-  test('draws uniformly below the ceiling (full jitter)', () => {
-    fc.assert(fc.property(fc.integer({ min: 1, max: 30 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }), (retry, r) => {
-      const delay = backoffDelay(retry, DEFAULT_RETRY_POLICY, () => r);
-      expect(delay).toBeGreaterThanOrEqual(0);
-      expect(delay).toBeLessThan(Math.min(DEFAULT_RETRY_POLICY.maxDelayMs, DEFAULT_RETRY_POLICY.baseDelayMs * 2 ** (retry - 1)));
-    }));
-  });
-});
-
-describe('isRetriable', () => {
-  test.each([
-    awsError('ProvisionedThroughputExceededException'),
-    awsError('ThrottlingException'),
-    awsError('KMSThrottlingException'),
-    awsError('InternalFailure'),
-    awsError('SomethingNew', { $metadata: { httpStatusCode: 503 } }),
-    awsError('SomethingThrottled', { $retryable: { throttling: true } }),
-    Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }),
-    Object.assign(new Error('timed out'), { name: 'TimeoutError' }),
-  ])('retries %p', (err) => {
-    expect(isRetriable(err)).toBe(true);
-  });
-
-  test.each([
-    awsError('ResourceNotFoundException'),
-    awsError('AccessDeniedException'),
-    awsError('ValidationException'),
-    awsError('KMSDisabledException'),
-    new TypeError('bug'),
-    'not an error',
-  ])('does not retry %p', (err) => {
-    expect(isRetriable(err)).toBe(false);
   });
 });
 

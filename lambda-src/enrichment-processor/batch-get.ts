@@ -1,0 +1,93 @@
+import { AttributeValue, BatchGetItemCommand, BatchGetItemCommandOutput, KeysAndAttributes } from '@aws-sdk/client-dynamodb';
+import { attemptInGroups, ItemFailure, RetryDeps, retryUndone } from './retry';
+
+/** The narrow slice of DynamoDBClient used here, so tests can inject faults dynalite cannot produce. */
+export interface BatchGetItemClient {
+  send(command: BatchGetItemCommand): Promise<BatchGetItemCommandOutput>;
+}
+
+/** Items of one table keyed by a string partition key, without a sort key. */
+export interface KeyedTable {
+  readonly tableName: string;
+  /** The partition key attribute, of type string. */
+  readonly keyAttribute: string;
+  /** Attributes to read; all of the item's attributes when absent. */
+  readonly attributes?: readonly string[];
+  /** Strongly consistent reads, for state this function wrote itself moments ago. */
+  readonly consistentRead?: boolean;
+}
+
+export interface BatchGetDeps extends RetryDeps {
+  readonly client: BatchGetItemClient;
+}
+
+export type Item = Record<string, AttributeValue>;
+
+export interface BatchGetResult {
+  /** Every key the table answered for: its item, or null when it has none. */
+  readonly items: ReadonlyMap<string, Item | null>;
+  /** Keys still unanswered after all attempts, with the last error. */
+  readonly unavailable: ReadonlyMap<string, ItemFailure>;
+  readonly requests: number;
+}
+
+/** BatchGetItem's limit of keys per request. */
+export const BATCH_GET_MAX_KEYS = 100;
+
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let start = 0; start < items.length; start += size) {
+    chunks.push(items.slice(start, start + size));
+  }
+  return chunks;
+}
+
+/**
+ * Reads each distinct key once with BatchGetItem, 100 keys a request, retrying unprocessed keys and transient
+ * errors with backoff. A key still unanswered after the attempts is reported unavailable, never guessed.
+ */
+export async function batchGetItems(keys: readonly string[], table: KeyedTable, deps: BatchGetDeps): Promise<BatchGetResult> {
+  const items = new Map<string, Item | null>();
+  const lastError = new Map<string, ItemFailure>();
+  let requests = 0;
+  const getChunk = async (requested: readonly string[]): Promise<string[]> => {
+    requests++;
+    const output = await deps.client.send(new BatchGetItemCommand({ RequestItems: { [table.tableName]: keysAndAttributes(requested, table) } }));
+    const unprocessed = new Set((output.UnprocessedKeys?.[table.tableName]?.Keys ?? []).map((k) => k[table.keyAttribute]?.S));
+    const found = new Map<string, Item>();
+    for (const item of output.Responses?.[table.tableName] ?? []) {
+      const key = item[table.keyAttribute]?.S;
+      if (key !== undefined) {
+        found.set(key, item);
+      }
+    }
+    return requested.filter((key) => {
+      if (unprocessed.has(key)) {
+        lastError.set(key, { errorCode: 'UnprocessedKeys', errorMessage: 'BatchGetItem returned the key as unprocessed' });
+        return true;
+      }
+      items.set(key, found.get(key) ?? null);
+      return false;
+    });
+  };
+  const { remaining } = await retryUndone([...new Set(keys)], (pending) => attemptInGroups(chunk(pending, BATCH_GET_MAX_KEYS), getChunk, lastError), deps);
+  return { items, unavailable: new Map(remaining.map((key) => [key, lastError.get(key)!])), requests };
+}
+
+function keysAndAttributes(keys: readonly string[], table: KeyedTable): KeysAndAttributes {
+  const request: KeysAndAttributes = {
+    Keys: keys.map((key) => ({ [table.keyAttribute]: { S: key } })),
+    ...(table.consistentRead ? { ConsistentRead: true } : {}),
+  };
+  if (table.attributes === undefined) {
+    return request;
+  }
+  // The key attribute matches responses to keys, which come back in no particular order.
+  // Placeholders let attribute names be reserved words or contain dots.
+  const names = [table.keyAttribute, ...table.attributes.filter((a) => a !== table.keyAttribute)];
+  return {
+    ...request,
+    ProjectionExpression: names.map((_, i) => `#a${i}`).join(', '),
+    ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#a${i}`, name])),
+  };
+}
