@@ -70,7 +70,11 @@ export async function batchGetItems(keys: readonly string[], table: KeyedTable, 
       return false;
     });
   };
-  const { remaining } = await retryUndone([...new Set(keys)], (pending) => attemptInGroups(chunk(pending, BATCH_GET_MAX_KEYS), getChunk, lastError), deps);
+  const { remaining } = await retryUndone(
+    [...new Set(keys)],
+    (pending) => attemptInGroups(chunk(pending, BATCH_GET_MAX_KEYS), getChunk, lastError),
+    deps,
+  );
   return { items, unavailable: new Map(remaining.map((key) => [key, lastError.get(key)!])), requests };
 }
 

@@ -1,4 +1,5 @@
 import type { KinesisStreamBatchResponse, KinesisStreamRecord } from 'aws-lambda';
+import { BatchGetItemClient } from './batch-get';
 import { ProcessorConfig } from './config';
 import { DecodeError, decodeRecordData } from './decode';
 import { Clock, enrichRecord, ProfileField, selectPartitionKey } from './enrich';
@@ -6,7 +7,6 @@ import { JsonObject } from './json';
 import { LruCache } from './lru-cache';
 import { normalizeRecord } from './normalize';
 import { entrySize, publishEntries, PublishDeps, PutEntry, PUT_RECORDS_LIMITS } from './publish';
-import { BatchGetItemClient } from './batch-get';
 import { distinctKeys, LookupResult, lookupProfiles, Profile, ReferenceConfig, referenceKey } from './reference';
 import { validateRecord } from './validate';
 

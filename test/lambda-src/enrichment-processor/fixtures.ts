@@ -1,11 +1,11 @@
 import type { AttributeValue, BatchGetItemCommand, BatchGetItemCommandOutput } from '@aws-sdk/client-dynamodb';
 import type { PutRecordsCommand, PutRecordsCommandOutput, PutRecordsResultEntry } from '@aws-sdk/client-kinesis';
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import type { BatchGetItemClient } from '../../../lambda-src/enrichment-processor/batch-get';
 import { parseSchema, ProcessorConfig } from '../../../lambda-src/enrichment-processor/config';
 import { NO_NORMALIZATION } from '../../../lambda-src/enrichment-processor/normalize';
 import type { ProcessorLogger } from '../../../lambda-src/enrichment-processor/process-batch';
 import type { PutRecordsClient } from '../../../lambda-src/enrichment-processor/publish';
-import type { BatchGetItemClient } from '../../../lambda-src/enrichment-processor/batch-get';
 import type { ReferenceConfig } from '../../../lambda-src/enrichment-processor/reference';
 import { RecordSchema } from '../../../src';
 import { StreamRecord, TEST_CREDENTIALS, TEST_REGION } from '../../support/kinesalite';
