@@ -1,4 +1,6 @@
 import { AttributeValue, BatchGetItemCommand, BatchGetItemCommandOutput, KeysAndAttributes } from '@aws-sdk/client-dynamodb';
+import { chunk } from './groups';
+import { JsonObject, ownField } from './json';
 import { attemptInGroups, ItemFailure, RetryDeps, retryUndone } from './retry';
 
 /** The narrow slice of DynamoDBClient used here, so tests can inject faults dynalite cannot produce. */
@@ -31,16 +33,21 @@ export interface BatchGetResult {
   readonly requests: number;
 }
 
+// DynamoDB rejects the whole request for one partition key value over 2048 bytes or an empty one,
+// and neither can be stored, so such values have no item by definition.
+const MAX_KEY_BYTES = 2048;
+
+/**
+ * The record's value of a field as a partition key value with the given prefix, or undefined when the field
+ * holds no string that a string partition key could store.
+ */
+export function keyValue(record: JsonObject, field: string, prefix = ''): string | undefined {
+  const value = ownField(record, field);
+  return typeof value === 'string' && value.length > 0 && Buffer.byteLength(prefix + value, 'utf8') <= MAX_KEY_BYTES ? value : undefined;
+}
+
 /** BatchGetItem's limit of keys per request. */
 export const BATCH_GET_MAX_KEYS = 100;
-
-export function chunk<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let start = 0; start < items.length; start += size) {
-    chunks.push(items.slice(start, start + size));
-  }
-  return chunks;
-}
 
 /**
  * Reads each distinct key once with BatchGetItem, 100 keys a request, retrying unprocessed keys and transient

@@ -1,7 +1,9 @@
+import type { DedupConfig } from './deduplicate';
 import { PROCESSED_AT_FIELD } from './enrich';
 import { isJsonObject } from './json';
 import { NormalizationConfig } from './normalize';
 import type { ReferenceConfig } from './reference';
+import type { SessionConfig } from './sessions';
 
 export const FIELD_TYPES = ['string', 'integer', 'number', 'boolean', 'timestamp', 'object'] as const;
 
@@ -24,6 +26,12 @@ export interface ProcessorConfig {
   /** Reference-data enrichment; off when absent. */
   readonly reference?: ReferenceConfig;
   readonly normalization: NormalizationConfig;
+  /** Where invalid records go, with their data and the reasons. */
+  readonly deadLetterQueueUrl: string;
+  /** Sessionization; off when absent. */
+  readonly sessions?: SessionConfig;
+  /** Deduplication by event id; off when absent. */
+  readonly dedup?: DedupConfig;
 }
 
 /** A misconfigured function must not start, so every message names the variable to fix. */
@@ -42,6 +50,58 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): P
     partitionKeyField: requireVar(env, 'PARTITION_KEY_FIELD'),
     reference: loadReferenceConfig(env),
     normalization: loadNormalizationConfig(env, schema),
+    deadLetterQueueUrl: requireVar(env, 'DEAD_LETTER_QUEUE_URL'),
+    ...loadStateConfig(env, schema),
+  };
+}
+
+export const STATE_DEFAULTS = {
+  sessionKeyField: 'user_id',
+  sessionTimestampField: 'timestamp',
+  sessionGapSeconds: 1800,
+  dedupIdField: 'event_id',
+  dedupWindowSeconds: 86_400,
+} as const;
+
+/** Ranges the construct enforces too. */
+export const STATE_RANGES = {
+  sessionGapSeconds: { min: 60, max: 86_400 },
+  dedupWindowSeconds: { min: 60, max: 7 * 86_400 },
+} as const;
+
+function loadStateConfig(env: Readonly<Record<string, string | undefined>>, schema: RecordSchema): Pick<ProcessorConfig, 'sessions' | 'dedup'> {
+  const tableName = optionalVar(env, 'STATE_TABLE_NAME');
+  const sessionsOn = optionalVar(env, 'SESSION_GAP_SECONDS') !== undefined;
+  const dedupOn = optionalVar(env, 'DEDUP_WINDOW_SECONDS') !== undefined;
+  if (tableName === undefined) {
+    const stray = ['SESSION_GAP_SECONDS', 'DEDUP_WINDOW_SECONDS'].find((name) => optionalVar(env, name) !== undefined);
+    if (stray !== undefined) {
+      throw new ConfigError(stray, 'is set but STATE_TABLE_NAME is not; sessionization and deduplication keep their state in that table');
+    }
+    return {};
+  }
+  if (!sessionsOn && !dedupOn) {
+    throw new ConfigError('STATE_TABLE_NAME', 'is set but neither SESSION_GAP_SECONDS nor DEDUP_WINDOW_SECONDS is; set one to use the table');
+  }
+  const schemaField = (name: string, fallback: string, types: readonly FieldType[]): string => {
+    const field = optionalVar(env, name) ?? fallback;
+    if (!schema.fields.some((spec) => spec.name === field && types.includes(spec.type))) {
+      throw new ConfigError(name, `names "${field}", which is not a ${types.join(' or ')} field of RECORD_SCHEMA`);
+    }
+    return field;
+  };
+  return {
+    sessions: sessionsOn ? {
+      tableName,
+      keyField: schemaField('SESSION_KEY_FIELD', STATE_DEFAULTS.sessionKeyField, ['string']),
+      timestampField: schemaField('SESSION_TIMESTAMP_FIELD', STATE_DEFAULTS.sessionTimestampField, ['timestamp']),
+      gapSeconds: parseInteger(env, 'SESSION_GAP_SECONDS', STATE_DEFAULTS.sessionGapSeconds, STATE_RANGES.sessionGapSeconds),
+    } : undefined,
+    dedup: dedupOn ? {
+      tableName,
+      idField: schemaField('DEDUP_ID_FIELD', STATE_DEFAULTS.dedupIdField, ['string']),
+      windowSeconds: parseInteger(env, 'DEDUP_WINDOW_SECONDS', STATE_DEFAULTS.dedupWindowSeconds, STATE_RANGES.dedupWindowSeconds),
+    } : undefined,
   };
 }
 

@@ -1,6 +1,8 @@
 import { JsonObject, ownField } from './json';
 
 export const PROCESSED_AT_FIELD = 'processed_at';
+export const SESSION_ID_FIELD = 'session_id';
+export const GEO_LOCATION_FIELD = 'geo_location';
 
 export type Clock = () => Date;
 
@@ -10,13 +12,32 @@ export interface ProfileField {
   readonly profile: JsonObject | null;
 }
 
+/** Fields derived by the batch-level steps; each is set only when its step is on. */
+export interface DerivedFields {
+  /** null: the record has no user or timestamp to sessionize by. */
+  readonly sessionId?: string | null;
+  readonly profile?: ProfileField;
+  /** null: neither the profile nor the IP lookup gave a location. */
+  readonly geoLocation?: JsonObject | null;
+}
+
 /**
- * Overwrites any producer-supplied processed_at and profile field: downstream must be able to trust that both
- * were set by this pipeline.
+ * Overwrites any producer-supplied value of a derived field: downstream must be able to trust that these were
+ * set by this pipeline.
  */
-export function enrichRecord(record: JsonObject, clock: Clock, profile?: ProfileField): JsonObject {
-  const withProfile = profile === undefined ? record : { ...record, [profile.field]: profile.profile };
-  return { ...withProfile, [PROCESSED_AT_FIELD]: clock().toISOString() };
+export function enrichRecord(record: JsonObject, clock: Clock, derived: DerivedFields = {}): JsonObject {
+  const enriched: JsonObject = { ...record };
+  if (derived.profile !== undefined) {
+    enriched[derived.profile.field] = derived.profile.profile;
+  }
+  if (derived.sessionId !== undefined) {
+    enriched[SESSION_ID_FIELD] = derived.sessionId;
+  }
+  if (derived.geoLocation !== undefined) {
+    enriched[GEO_LOCATION_FIELD] = derived.geoLocation;
+  }
+  enriched[PROCESSED_AT_FIELD] = clock().toISOString();
+  return enriched;
 }
 
 // Kinesis rejects the whole PutRecords call for a key outside 1..256 characters, not just the one entry.

@@ -1,7 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { Metrics } from '@aws-lambda-powertools/metrics';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { KinesisClient } from '@aws-sdk/client-kinesis';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { loadConfig } from './config';
@@ -13,30 +15,44 @@ import { Profile } from './reference';
 // and warm invocations reuse the clients' connections and the reference cache.
 const config = loadConfig(process.env);
 const logger = new Logger();
-// Timeouts turn a hung connection into a retriable error instead of a Lambda timeout that replays the batch.
-const requestHandler = () => new NodeHttpHandler({ connectionTimeout: 3_000, requestTimeout: 10_000, throwOnRequestTimeout: true });
-const client = new KinesisClient({
-  // The Kinesis client defaults to HTTP/2, which kinesalite does not speak; PutRecords gains nothing from it.
-  requestHandler: requestHandler(),
-  // publishEntries owns retries because it can retry single entries; SDK retries underneath would multiply attempts.
+// Namespace and service come from POWERTOOLS_METRICS_NAMESPACE and POWERTOOLS_SERVICE_NAME.
+const metrics = new Metrics();
+// Every client's retries are ours, because ours retry only the items that failed: SDK retries underneath would
+// multiply attempts. Timeouts turn a hung connection into a retriable error instead of a Lambda timeout that
+// replays the batch. HTTP/1.1 everywhere: the Kinesis client defaults to HTTP/2, which kinesalite does not speak,
+// and PutRecords gains nothing from it.
+const clientConfig = () => ({
+  requestHandler: new NodeHttpHandler({ connectionTimeout: 3_000, requestTimeout: 10_000, throwOnRequestTimeout: true }),
   maxAttempts: 1,
 });
+const client = new KinesisClient(clientConfig());
+const deadLetters = new SQSClient(clientConfig());
+const needsDynamo = config.reference !== undefined || config.sessions !== undefined || config.dedup !== undefined;
+const dynamo = needsDynamo ? new DynamoDBClient(clientConfig()) : undefined;
 const reference: ReferenceDeps | undefined = config.reference && {
   config: config.reference,
-  // lookupProfiles owns retries because it can retry only the unprocessed keys.
-  client: new DynamoDBClient({ requestHandler: requestHandler(), maxAttempts: 1 }),
+  client: dynamo!,
   cache: new LruCache<Profile>(config.reference.cacheSize, config.reference.cacheTtlSeconds * 1000, Date.now),
 };
 
 export async function handler(event: KinesisStreamEvent, context: Context): Promise<KinesisStreamBatchResponse> {
   logger.addContext(context);
-  return processBatch(event.Records, {
-    config,
-    client,
-    logger,
-    reference,
-    clock: () => new Date(),
-    sleep,
-    random: Math.random,
-  });
+  // Debug logs of this invocation are kept for the share set by POWERTOOLS_LOGGER_SAMPLE_RATE.
+  logger.refreshSampleRateCalculation();
+  try {
+    return await processBatch(event.Records, {
+      config,
+      client,
+      deadLetters,
+      state: config.sessions !== undefined || config.dedup !== undefined ? dynamo : undefined,
+      logger,
+      metrics,
+      reference,
+      clock: () => new Date(),
+      sleep,
+      random: Math.random,
+    });
+  } finally {
+    metrics.publishStoredMetrics();
+  }
 }

@@ -1,19 +1,32 @@
 import type { KinesisStreamBatchResponse, KinesisStreamRecord } from 'aws-lambda';
-import { BatchGetItemClient } from './batch-get';
+import { BatchGetItemClient, keyValue } from './batch-get';
 import { ProcessorConfig } from './config';
+import { DeadLetter, deadLetterBody, describeRecord, SendMessageBatchClient, sendDeadLetters } from './dead-letter';
 import { DecodeError, decodeRecordData } from './decode';
-import { Clock, enrichRecord, ProfileField, selectPartitionKey } from './enrich';
-import { JsonObject } from './json';
+import { claimEvents, EventClaim } from './deduplicate';
+import { Clock, DerivedFields, enrichRecord, selectPartitionKey } from './enrich';
+import { JsonObject, ownField } from './json';
 import { LruCache } from './lru-cache';
 import { normalizeRecord } from './normalize';
-import { entrySize, publishEntries, PublishDeps, PutEntry, PUT_RECORDS_LIMITS } from './publish';
+import { entrySize, publishEntries, PutEntry, PutRecordsClient, PUT_RECORDS_LIMITS } from './publish';
 import { distinctKeys, LookupResult, lookupProfiles, Profile, ReferenceConfig, referenceKey } from './reference';
+import { ItemFailure, RetryDeps } from './retry';
+import { sessionize, SessionResult, UserEvents } from './sessions';
+import { PutItemClient, STATE_TABLE } from './state-table';
 import { validateRecord } from './validate';
+
+export { describeRecord } from './dead-letter';
 
 /** Structurally satisfied by the Powertools Logger; kept narrow so tests can record calls. */
 export interface ProcessorLogger {
+  debug(message: string, attributes: Record<string, unknown>): void;
   info(message: string, attributes: Record<string, unknown>): void;
   error(message: string, attributes: Record<string, unknown>): void;
+}
+
+/** Structurally satisfied by the Powertools Metrics (embedded metric format); kept narrow for tests. */
+export interface ProcessorMetrics {
+  addMetric(name: string, unit: 'Count' | 'Percent' | 'Milliseconds', value: number): void;
 }
 
 /** What reference enrichment needs; the cache outlives the invocation. */
@@ -23,12 +36,21 @@ export interface ReferenceDeps {
   readonly cache: LruCache<Profile>;
 }
 
-export interface BatchDeps extends Omit<PublishDeps, 'streamName'> {
+export interface BatchDeps extends RetryDeps {
   readonly config: ProcessorConfig;
   readonly clock: Clock;
   readonly logger: ProcessorLogger;
+  /** Kinesis, for the enriched stream. */
+  readonly client: PutRecordsClient;
+  /** SQS, for the dead-letter queue. */
+  readonly deadLetters: SendMessageBatchClient;
   /** Reference enrichment; off when absent. */
   readonly reference?: ReferenceDeps;
+  /** DynamoDB, for the state table of sessionization and deduplication. */
+  readonly state?: BatchGetItemClient & PutItemClient;
+  readonly metrics?: ProcessorMetrics;
+  /** Milliseconds from an arbitrary origin, for latencies. */
+  readonly monotonic?: () => number;
 }
 
 export type ParsedRecord =
@@ -58,10 +80,10 @@ export function buildEntry(
   payload: JsonObject,
   config: ProcessorConfig,
   clock: Clock,
-  profile?: ProfileField,
+  derived: DerivedFields = {},
 ): PreparedRecord {
   const entry: PutEntry = {
-    data: Buffer.from(JSON.stringify(enrichRecord(payload, clock, profile)), 'utf8'),
+    data: Buffer.from(JSON.stringify(enrichRecord(payload, clock, derived)), 'utf8'),
     partitionKey: selectPartitionKey(payload, config.partitionKeyField, record.kinesis.partitionKey),
   };
   // Enrichment and a longer partition key can push a record that fit on the input stream over the output limit.
@@ -72,95 +94,205 @@ export function buildEntry(
   return { ok: true, entry };
 }
 
-/** Everything but reference enrichment, which needs the whole batch's keys first. */
+/** Everything but the batch-level steps (deduplication, sessions, reference data). */
 export function prepareRecord(record: KinesisStreamRecord, config: ProcessorConfig, clock: Clock): PreparedRecord {
   const parsed = parseRecord(record, config);
   return parsed.ok ? buildEntry(record, parsed.payload, config, clock) : parsed;
 }
 
-/** Identifies a record for operators without logging its payload, which may hold personal data. */
-export function describeRecord(record: KinesisStreamRecord): Record<string, string> {
-  const separator = record.eventID.indexOf(':');
-  return {
-    eventID: record.eventID,
-    shardId: separator === -1 ? record.eventID : record.eventID.slice(0, separator),
-    sequenceNumber: record.kinesis.sequenceNumber,
-    eventSourceARN: record.eventSourceARN,
-  };
+/** Why a record could not be finished in this invocation; the earliest such record becomes the checkpoint. */
+interface Unfinished extends ItemFailure {
+  readonly stage: string;
 }
 
 /**
- * Forwards the longest prefix of the batch whose records are valid and fully enriched, and reports at most one
- * checkpoint. Kinesis resumes a shard from the lowest reported sequence number and redelivers everything after
- * it, so forwarding records past the first invalid or unenrichable one would duplicate them on the retry.
+ * Finishes every record it can and reports at most one checkpoint: the earliest record that could not be
+ * finished. A record is finished when it is published to the enriched stream, sent to the dead-letter queue
+ * (invalid), or dropped as a duplicate. Kinesis resumes the shard from the checkpoint and redelivers everything
+ * after it, so nothing after an unfinished record is delivered on purpose: the retry does it.
  */
 export async function processBatch(records: readonly KinesisStreamRecord[], deps: BatchDeps): Promise<KinesisStreamBatchResponse> {
-  const parsed = records.map((record) => parseRecord(record, deps.config));
-  let invalid = 0;
-  parsed.forEach((p, i) => {
-    if (!p.ok) {
-      invalid++;
-      deps.logger.error('Invalid record', { ...describeRecord(records[i]), reasons: p.reasons });
-    }
-  });
-  const firstInvalid = parsed.findIndex((p) => !p.ok);
-  const payloads = (firstInvalid === -1 ? parsed : parsed.slice(0, firstInvalid)).map((p) => (p as { payload: JsonObject }).payload);
+  const { config } = deps;
+  const now = deps.clock();
+  const parsed = records.map((record) => parseRecord(record, config));
+  const unfinished = new Map<number, Unfinished>();
+  const markUnfinished = (failures: ReadonlyMap<number, ItemFailure>, stage: string) =>
+    failures.forEach((failure, index) => unfinished.set(index, { stage, ...failure }));
+  /** Records before the earliest unfinished one: only these are worth more work now. */
+  const open = (indices: readonly number[]) => {
+    const limit = Math.min(records.length, ...unfinished.keys());
+    return indices.filter((i) => i < limit);
+  };
+  const payloadOf = (i: number) => (parsed[i] as { readonly payload: JsonObject }).payload;
+  const stateDeps = () => ({ ...deps, client: deps.state!, now });
 
-  // Only the records that can be forwarded are looked up: the rest come back with the retry.
-  const lookup = deps.reference === undefined || payloads.length === 0
-    ? undefined
-    : await lookupProfiles(distinctKeys(payloads, deps.reference.config.keyField), { ...deps, ...deps.reference });
-
-  const entries: PutEntry[] = [];
-  for (const [i, payload] of payloads.entries()) {
-    let profile: ProfileField | undefined;
-    if (deps.reference !== undefined) {
-      const key = referenceKey(payload, deps.reference.config.keyField);
-      const failure = key === undefined ? undefined : lookup!.unavailable.get(key);
-      if (failure !== undefined) {
-        deps.logger.error('Reference data unavailable after retries', {
-          ...describeRecord(records[i]),
-          ...failure,
-          unavailableKeys: lookup!.unavailable.size,
-        });
-        break;
+  let candidates = parsed.flatMap((p, i) => (p.ok ? [i] : []));
+  const duplicates = new Set<number>();
+  if (config.dedup !== undefined) {
+    const claims: EventClaim[] = [];
+    const firstById = new Map<string, number>();
+    for (const i of candidates) {
+      const eventId = keyValue(payloadOf(i), config.dedup.idField, STATE_TABLE.eventPrefix);
+      if (eventId === undefined) {
+        continue;
       }
-      profile = { field: deps.reference.config.targetField, profile: key === undefined ? null : lookup!.profiles.get(key)! };
+      if (firstById.has(eventId)) {
+        duplicates.add(i);
+      } else {
+        firstById.set(eventId, i);
+        claims.push({ index: i, eventId, position: records[i].eventID });
+      }
     }
-    const prepared = buildEntry(records[i], payload, deps.config, deps.clock, profile);
-    if (!prepared.ok) {
-      invalid++;
-      deps.logger.error('Invalid record', { ...describeRecord(records[i]), reasons: prepared.reasons });
-      break;
-    }
-    entries.push(prepared.entry);
+    const claimed = await claimEvents(claims, { ...stateDeps(), config: config.dedup });
+    claimed.duplicates.forEach((i) => duplicates.add(i));
+    markUnfinished(claimed.unavailable, 'deduplication');
+    candidates = candidates.filter((i) => !duplicates.has(i));
   }
 
-  const { failures, attempts } = entries.length > 0
-    ? await publishEntries(entries, { ...deps, streamName: deps.config.outputStreamName })
+  let sessions: SessionResult | undefined;
+  if (config.sessions !== undefined) {
+    const { keyField, timestampField } = config.sessions;
+    const byUser = new Map<string, { indices: number[]; times: number[] }>();
+    for (const i of open(candidates)) {
+      const user = keyValue(payloadOf(i), keyField, STATE_TABLE.sessionPrefix);
+      // Normalization left valid timestamps in canonical UTC form, which Date parses exactly.
+      const time = Date.parse(String(ownField(payloadOf(i), timestampField)));
+      if (user === undefined || Number.isNaN(time)) {
+        continue;
+      }
+      const events = byUser.get(user) ?? byUser.set(user, { indices: [], times: [] }).get(user)!;
+      events.indices.push(i);
+      events.times.push(time);
+    }
+    const users: UserEvents[] = [...byUser].map(([user, events]) => ({ user, ...events }));
+    sessions = await sessionize(users, { ...stateDeps(), config: config.sessions });
+    markUnfinished(sessions.unavailable, 'sessionization');
+  }
+
+  let lookup: LookupResult | undefined;
+  let lookupMs = 0;
+  if (deps.reference !== undefined) {
+    const toLookUp = open(candidates);
+    const monotonic = deps.monotonic ?? (() => performance.now());
+    const started = monotonic();
+    lookup = await lookupProfiles(distinctKeys(toLookUp.map(payloadOf), deps.reference.config.keyField), { ...deps, ...deps.reference });
+    lookupMs = monotonic() - started;
+    const unavailable = new Map<number, ItemFailure>();
+    for (const i of toLookUp) {
+      const key = referenceKey(payloadOf(i), deps.reference.config.keyField);
+      const failure = key === undefined ? undefined : lookup.unavailable.get(key);
+      if (failure !== undefined) {
+        unavailable.set(i, failure);
+      }
+    }
+    markUnfinished(unavailable, 'reference lookup');
+  }
+
+  const entries: Array<PutEntry & { readonly index: number }> = [];
+  const letters: DeadLetter[] = [];
+  const rejected = (i: number, reasons: readonly string[]) => {
+    deps.logger.error('Invalid record sent to the dead-letter queue', { ...describeRecord(records[i]), reasons });
+    letters.push({ index: i, body: deadLetterBody(records[i], reasons) });
+  };
+  const candidateSet = new Set(candidates);
+  for (const i of open(records.map((_, index) => index))) {
+    const p = parsed[i];
+    if (!p.ok) {
+      rejected(i, p.reasons);
+      continue;
+    }
+    if (!candidateSet.has(i)) {
+      continue;
+    }
+    const derived: DerivedFields = {
+      ...(sessions === undefined ? {} : { sessionId: sessions.sessionIds.get(i) ?? null }),
+      ...(deps.reference === undefined ? {} : { profile: profileOf(payloadOf(i), deps.reference.config, lookup!) }),
+    };
+    const prepared = buildEntry(records[i], p.payload, config, deps.clock, derived);
+    if (prepared.ok) {
+      entries.push({ ...prepared.entry, index: i });
+    } else {
+      rejected(i, prepared.reasons);
+    }
+  }
+
+  const published = entries.length > 0
+    ? await publishEntries(entries, { ...deps, streamName: config.outputStreamName })
     : { failures: [], attempts: 0 };
-  for (const failure of failures) {
-    deps.logger.error('Record not published after retries', {
-      ...describeRecord(records[failure.index]),
-      errorCode: failure.errorCode,
-      errorMessage: failure.errorMessage,
-      attempts,
+  markUnfinished(new Map(published.failures.map(({ index, ...failure }) => [entries[index].index, failure])), 'publish');
+  // Dead letters go second, and only for records before the first unpublished one: the retry from there would
+  // send the later ones again. Publishing is the step that throttles; the queue rarely fails.
+  const toDeadLetter = new Set(open(letters.map((l) => l.index)));
+  const sendable = letters.filter((l) => toDeadLetter.has(l.index));
+  const deadLetterFailures = sendable.length > 0
+    ? await sendDeadLetters(sendable, { ...deps, client: deps.deadLetters, queueUrl: config.deadLetterQueueUrl })
+    : [];
+  markUnfinished(new Map(deadLetterFailures.map(({ index, ...failure }) => [index, failure])), 'dead-letter queue');
+
+  const checkpoint = unfinished.size === 0 ? undefined : Math.min(...unfinished.keys());
+  if (checkpoint !== undefined) {
+    const { stage, errorCode, errorMessage } = unfinished.get(checkpoint)!;
+    deps.logger.error('Batch stopped at a record that could not be finished; Kinesis retries from it', {
+      ...describeRecord(records[checkpoint]),
+      stage,
+      errorCode,
+      errorMessage,
+      unfinishedRecords: unfinished.size,
     });
   }
-
-  const checkpoint = failures.length > 0 ? failures[0].index : entries.length < records.length ? entries.length : undefined;
-  const resumeFrom = checkpoint === undefined ? undefined : records[checkpoint].kinesis.sequenceNumber;
-  deps.logger.info('Batch processed', {
+  const before = (i: number) => checkpoint === undefined || i < checkpoint;
+  const deadLettered = new Set(sendable.map((l) => l.index));
+  const counts = {
     received: records.length,
-    published: entries.length - failures.length,
-    invalid,
-    deferred: records.length - entries.length,
-    publishFailures: failures.length,
-    publishAttempts: attempts,
+    // Everything before the checkpoint was finished, so what was not dead-lettered or dropped there was published.
+    published: entries.filter((e) => before(e.index)).length,
+    invalid: sendable.filter((l) => before(l.index)).length,
+    deduplicated: [...duplicates].filter(before).length,
+    retried: checkpoint === undefined ? 0 : records.length - checkpoint,
+  };
+  deps.logger.info('Batch processed', {
+    ...counts,
+    publishAttempts: published.attempts,
     ...(lookup === undefined ? {} : { reference: summarizeLookup(lookup) }),
-    resumeFrom,
+    resumeFrom: checkpoint === undefined ? undefined : records[checkpoint].kinesis.sequenceNumber,
   });
-  return { batchItemFailures: resumeFrom === undefined ? [] : [{ itemIdentifier: resumeFrom }] };
+  recordMetrics(deps.metrics, counts, lookup, lookupMs);
+  for (const [i, record] of records.entries()) {
+    deps.logger.debug('Record outcome', {
+      ...describeRecord(record),
+      correlation_id: parsed[i].ok ? ownField(payloadOf(i), config.dedup?.idField ?? 'event_id') : undefined,
+      outcome: !before(i) ? 'retried' : deadLettered.has(i) ? 'dead-lettered' : duplicates.has(i) ? 'duplicate' : 'published',
+    });
+  }
+  return { batchItemFailures: checkpoint === undefined ? [] : [{ itemIdentifier: records[checkpoint].kinesis.sequenceNumber }] };
+}
+
+function profileOf(payload: JsonObject, config: ReferenceConfig, lookup: LookupResult): { readonly field: string; readonly profile: Profile } {
+  const key = referenceKey(payload, config.keyField);
+  return { field: config.targetField, profile: key === undefined ? null : lookup.profiles.get(key)! };
+}
+
+function recordMetrics(
+  metrics: ProcessorMetrics | undefined,
+  counts: { received: number; published: number; invalid: number; deduplicated: number; retried: number },
+  lookup: LookupResult | undefined,
+  lookupMs: number,
+): void {
+  if (metrics === undefined) {
+    return;
+  }
+  metrics.addMetric('RecordsIn', 'Count', counts.received);
+  metrics.addMetric('RecordsEnriched', 'Count', counts.published);
+  metrics.addMetric('RecordsInvalid', 'Count', counts.invalid);
+  metrics.addMetric('RecordsDeduplicated', 'Count', counts.deduplicated);
+  metrics.addMetric('RecordsRetried', 'Count', counts.retried);
+  if (lookup !== undefined) {
+    const keys = lookup.profiles.size + lookup.unavailable.size;
+    if (keys > 0) {
+      metrics.addMetric('ReferenceCacheHitRatio', 'Percent', (100 * lookup.cacheHits) / keys);
+    }
+    metrics.addMetric('ReferenceLookupLatency', 'Milliseconds', lookupMs);
+  }
 }
 
 function summarizeLookup(lookup: LookupResult): Record<string, number> {

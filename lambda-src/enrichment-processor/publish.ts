@@ -1,15 +1,10 @@
 import { PutRecordsCommand, PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
+import { ChunkLimits, chunkBySize } from './groups';
 import { attemptInGroups, ItemFailure, RetryDeps, retryUndone } from './retry';
 
 export interface PutEntry {
   readonly data: Uint8Array;
   readonly partitionKey: string;
-}
-
-export interface ChunkLimits {
-  readonly maxRecords: number;
-  readonly maxBytes: number;
-  readonly maxEntryBytes: number;
 }
 
 const MiB = 1024 * 1024;
@@ -23,27 +18,7 @@ export function entrySize(entry: PutEntry): number {
 
 /** Greedy split that keeps input order, so each partition key's records reach their shard in arrival order. */
 export function chunkEntries<T extends PutEntry>(entries: readonly T[], limits: ChunkLimits = PUT_RECORDS_LIMITS): T[][] {
-  const chunks: T[][] = [];
-  let current: T[] = [];
-  let currentBytes = 0;
-  for (const entry of entries) {
-    const size = entrySize(entry);
-    if (size > limits.maxEntryBytes) {
-      // One oversized entry would make Kinesis reject every other entry in its request.
-      throw new RangeError(`PutRecords entry is ${size} bytes, over the ${limits.maxEntryBytes}-byte limit`);
-    }
-    if (current.length === limits.maxRecords || currentBytes + size > limits.maxBytes) {
-      chunks.push(current);
-      current = [];
-      currentBytes = 0;
-    }
-    current.push(entry);
-    currentBytes += size;
-  }
-  if (current.length > 0) {
-    chunks.push(current);
-  }
-  return chunks;
+  return chunkBySize(entries, entrySize, limits, 'PutRecords entry');
 }
 
 /** The narrow slice of KinesisClient used here, so tests can inject faults kinesalite cannot produce. */

@@ -1,6 +1,6 @@
 import { unmarshallItem } from './attribute-value';
-import { BatchGetDeps, batchGetItems, Item, KeyedTable } from './batch-get';
-import { JsonObject, ownField } from './json';
+import { BatchGetDeps, batchGetItems, Item, KeyedTable, keyValue } from './batch-get';
+import { JsonObject } from './json';
 import { LruCache } from './lru-cache';
 import { ItemFailure } from './retry';
 
@@ -30,14 +30,9 @@ export interface LookupResult {
   readonly requests: number;
 }
 
-// DynamoDB rejects the whole request for one partition key value over 2048 bytes or an empty one,
-// and neither can be stored, so such values have no profile by definition.
-const MAX_KEY_BYTES = 2048;
-
 /** The value to look up for a record, or undefined when it has none that a string partition key could hold. */
 export function referenceKey(record: JsonObject, field: string): string | undefined {
-  const value = ownField(record, field);
-  return typeof value === 'string' && value.length > 0 && Buffer.byteLength(value, 'utf8') <= MAX_KEY_BYTES ? value : undefined;
+  return keyValue(record, field);
 }
 
 /** The distinct lookup keys of the records, in order of first appearance. */

@@ -1,11 +1,7 @@
-import { SEED_SCHEMA_JSON } from './fixtures';
+import { REQUIRED_ENV, SEED_SCHEMA_JSON } from './fixtures';
 import { ConfigError, loadConfig, parseSchema } from '../../../lambda-src/enrichment-processor/config';
 
-const VALID_ENV = {
-  OUTPUT_STREAM_NAME: 'enriched-events',
-  RECORD_SCHEMA: SEED_SCHEMA_JSON,
-  PARTITION_KEY_FIELD: 'user_id',
-};
+const VALID_ENV = REQUIRED_ENV;
 
 function configError(fn: () => unknown): ConfigError {
   try {
@@ -22,6 +18,7 @@ describe('loadConfig', () => {
     const config = loadConfig(VALID_ENV);
 
     expect(config.outputStreamName).toBe('enriched-events');
+    expect(config.deadLetterQueueUrl).toBe(REQUIRED_ENV.DEAD_LETTER_QUEUE_URL);
     expect(config.partitionKeyField).toBe('user_id');
     expect(config.schema.fields).toEqual([
       { name: 'event_id', type: 'string', required: true },
@@ -33,7 +30,7 @@ describe('loadConfig', () => {
     ]);
   });
 
-  test.each(['OUTPUT_STREAM_NAME', 'RECORD_SCHEMA', 'PARTITION_KEY_FIELD'])('names %s when it is missing', (name) => {
+  test.each(['OUTPUT_STREAM_NAME', 'RECORD_SCHEMA', 'PARTITION_KEY_FIELD', 'DEAD_LETTER_QUEUE_URL'])('names %s when it is missing', (name) => {
     const env: Record<string, string | undefined> = { ...VALID_ENV, [name]: undefined };
 
     const err = configError(() => loadConfig(env));

@@ -1,10 +1,12 @@
 import type { AttributeValue, BatchGetItemCommand, BatchGetItemCommandOutput } from '@aws-sdk/client-dynamodb';
 import type { PutRecordsCommand, PutRecordsCommandOutput, PutRecordsResultEntry } from '@aws-sdk/client-kinesis';
+import type { SendMessageBatchCommand, SendMessageBatchCommandOutput } from '@aws-sdk/client-sqs';
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import type { BatchGetItemClient } from '../../../lambda-src/enrichment-processor/batch-get';
 import { parseSchema, ProcessorConfig } from '../../../lambda-src/enrichment-processor/config';
+import type { DeadLetterMessage, SendMessageBatchClient } from '../../../lambda-src/enrichment-processor/dead-letter';
 import { NO_NORMALIZATION } from '../../../lambda-src/enrichment-processor/normalize';
-import type { ProcessorLogger } from '../../../lambda-src/enrichment-processor/process-batch';
+import type { ProcessorLogger, ProcessorMetrics } from '../../../lambda-src/enrichment-processor/process-batch';
 import type { PutRecordsClient } from '../../../lambda-src/enrichment-processor/publish';
 import type { ReferenceConfig } from '../../../lambda-src/enrichment-processor/reference';
 import { RecordSchema } from '../../../src';
@@ -18,6 +20,15 @@ export const SEED_CONFIG: ProcessorConfig = {
   schema: parseSchema(SEED_SCHEMA_JSON, 'RECORD_SCHEMA'),
   partitionKeyField: 'user_id',
   normalization: NO_NORMALIZATION,
+  deadLetterQueueUrl: 'https://sqs.us-east-1.amazonaws.com/123456789012/dead-letters',
+};
+
+/** The variables the construct always sets, as loadConfig reads them. */
+export const REQUIRED_ENV = {
+  OUTPUT_STREAM_NAME: 'enriched-events',
+  RECORD_SCHEMA: SEED_SCHEMA_JSON,
+  PARTITION_KEY_FIELD: 'user_id',
+  DEAD_LETTER_QUEUE_URL: SEED_CONFIG.deadLetterQueueUrl,
 };
 
 export const FIXED_NOW = new Date('2024-06-01T12:00:00.000Z');
@@ -85,13 +96,17 @@ export function toKinesisEvent(records: readonly StreamRecord[], streamArn: stri
 }
 
 export interface LogCall {
-  readonly level: 'info' | 'error';
+  readonly level: 'debug' | 'info' | 'error';
   readonly message: string;
   readonly attributes: Record<string, unknown>;
 }
 
 export class RecordingLogger implements ProcessorLogger {
   readonly calls: LogCall[] = [];
+
+  debug(message: string, attributes: Record<string, unknown>): void {
+    this.calls.push({ level: 'debug', message, attributes });
+  }
 
   info(message: string, attributes: Record<string, unknown>): void {
     this.calls.push({ level: 'info', message, attributes });
@@ -103,6 +118,15 @@ export class RecordingLogger implements ProcessorLogger {
 
   errors(): LogCall[] {
     return this.calls.filter((c) => c.level === 'error');
+  }
+}
+
+/** Sums what the processor reports per metric name. */
+export class RecordingMetrics implements ProcessorMetrics {
+  readonly values: Record<string, number> = {};
+
+  addMetric(name: string, _unit: string, value: number): void {
+    this.values[name] = (this.values[name] ?? 0) + value;
   }
 }
 
@@ -158,6 +182,46 @@ export class FakeKinesis implements PutRecordsClient {
   /** How many requests carried an entry with this data, including rejected ones. */
   sendCount(data: string): number {
     return this.calls.flat().filter((e) => e.data === data).length;
+  }
+}
+
+/**
+ * Stands in for SQS where the emulator cannot produce the fault: decides per request whether to throw, and per
+ * message (by its record's sequence number and attempt) whether SQS reports it failed.
+ */
+export class FakeSqs implements SendMessageBatchClient {
+  /** Bodies of every message SQS accepted, parsed. */
+  readonly accepted: DeadLetterMessage[] = [];
+  readonly calls: number[] = [];
+  private readonly seen = new Map<string, number>();
+
+  constructor(
+    private readonly messageFails: (sequenceNumber: string, attempt: number) => boolean = () => false,
+    private readonly callFailure: (callIndex: number) => Error | undefined = () => undefined,
+  ) {}
+
+  async send(command: SendMessageBatchCommand): Promise<SendMessageBatchCommandOutput> {
+    const entries = command.input.Entries ?? [];
+    const callIndex = this.calls.length;
+    this.calls.push(entries.length);
+    const failure = this.callFailure(callIndex);
+    if (failure !== undefined) {
+      throw failure;
+    }
+    const successful: Array<{ Id: string; MessageId: string; MD5OfMessageBody: string }> = [];
+    const failed: Array<{ Id: string; Code: string; Message: string; SenderFault: boolean }> = [];
+    for (const entry of entries) {
+      const message = JSON.parse(entry.MessageBody!) as DeadLetterMessage;
+      const attempt = (this.seen.get(message.sequenceNumber) ?? 0) + 1;
+      this.seen.set(message.sequenceNumber, attempt);
+      if (this.messageFails(message.sequenceNumber, attempt)) {
+        failed.push({ Id: entry.Id!, Code: 'InternalError', Message: 'fake internal error', SenderFault: false });
+      } else {
+        this.accepted.push(message);
+        successful.push({ Id: entry.Id!, MessageId: `m-${this.accepted.length}`, MD5OfMessageBody: '' });
+      }
+    }
+    return { Successful: successful, Failed: failed, $metadata: { httpStatusCode: 200 } };
   }
 }
 
@@ -251,6 +315,8 @@ typeof import('../../../lambda-src/enrichment-processor/index').handler {
     PARTITION_KEY_FIELD: 'user_id',
     POWERTOOLS_SERVICE_NAME: 'enrichment-processor',
     POWERTOOLS_LOG_LEVEL: 'SILENT',
+    POWERTOOLS_METRICS_NAMESPACE: 'StreamingPipelineTest',
+    POWERTOOLS_METRICS_DISABLED: 'true',
     AWS_ENDPOINT_URL_KINESIS: kinesisEndpoint,
     AWS_REGION: TEST_REGION,
     AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,

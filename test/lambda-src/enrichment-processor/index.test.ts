@@ -1,69 +1,22 @@
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
-import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
-import { importHandlerWith, seedEvent, toKinesisEvent } from './fixtures';
+import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { seedEvent } from './fixtures';
+import { HandlerHarness, startHandlerHarness } from './harness';
+import { DEAD_LETTER_SOURCE, sendDeadLetters } from '../../../lambda-src/enrichment-processor/dead-letter';
 import { publishEntries, PutEntry } from '../../../lambda-src/enrichment-processor/publish';
-import { Kinesalite, startKinesalite } from '../../support/kinesalite';
 
-type Handler = (event: KinesisStreamEvent, context: Context) => Promise<KinesisStreamBatchResponse>;
-
-const INPUT_STREAM = 'raw-events';
-const OUTPUT_STREAM = 'enriched-events';
-
-const context: Context = {
-  callbackWaitsForEmptyEventLoop: true,
-  functionName: 'enrichment-processor',
-  functionVersion: '$LATEST',
-  invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:enrichment-processor',
-  memoryLimitInMB: '256',
-  awsRequestId: 'c6af9ac6-7b61-11e6-9a41-93e812345678',
-  logGroupName: '/aws/lambda/enrichment-processor',
-  logStreamName: '2024/06/01/[$LATEST]abcdef',
-  getRemainingTimeInMillis: () => 60_000,
-  done: () => undefined,
-  fail: () => undefined,
-  succeed: () => undefined,
-};
-
-let kinesis: Kinesalite;
-let inputArn: string;
-let handler: Handler;
-const savedEnv = { ...process.env };
+let harness: HandlerHarness;
 
 beforeAll(async () => {
-  kinesis = await startKinesalite();
-  inputArn = await kinesis.createStream(INPUT_STREAM, 1);
-  // One output shard, so the stream's order is the order the handler published in.
-  await kinesis.createStream(OUTPUT_STREAM, 1);
-  handler = importHandlerWith(kinesis.endpoint, OUTPUT_STREAM);
+  harness = await startHandlerHarness();
 });
 
 afterAll(async () => {
-  process.env = savedEnv;
-  await kinesis.stop();
+  await harness.stop();
 });
 
-/** Writes payloads to the input stream and returns the batch Lambda would deliver for them. */
-async function deliver(payloads: ReadonlyArray<Record<string, unknown> | string>): Promise<KinesisStreamEvent> {
-  const before = (await kinesis.readAll(INPUT_STREAM)).length;
-  for (let start = 0; start < payloads.length; start += 500) {
-    await kinesis.client.send(new PutRecordsCommand({
-      StreamName: INPUT_STREAM,
-      Records: payloads.slice(start, start + 500).map((p, i) => ({
-        Data: Buffer.from(typeof p === 'string' ? p : JSON.stringify(p)),
-        PartitionKey: `producer-key-${start + i}`,
-      })),
-    }));
-  }
-  return toKinesisEvent((await kinesis.readAll(INPUT_STREAM)).slice(before), inputArn);
-}
-
-/** Runs the handler and returns what it added to the output stream. */
-async function invoke(event: KinesisStreamEvent) {
-  const before = (await kinesis.readAll(OUTPUT_STREAM)).length;
-  const response = await handler(event, context);
-  const published = (await kinesis.readAll(OUTPUT_STREAM)).slice(before);
-  return { response, published };
-}
+const deliver = (payloads: ReadonlyArray<Record<string, unknown> | string>) => harness.deliver(payloads);
+const invoke = (event: Parameters<HandlerHarness['invoke']>[0]) => harness.invoke(event);
 
 describe('handler against kinesalite', () => {
   test('publishes enriched seed events in order, keyed by user_id', async () => {
@@ -92,14 +45,26 @@ describe('handler against kinesalite', () => {
     expect(published.map((r) => r.partitionKey)).toEqual([event.Records[0].kinesis.partitionKey]);
   });
 
-  test('forwards only the records before an invalid one and reports exactly that record', async () => {
+  test('forwards every valid record and sends each invalid one to the dead-letter queue with its data, reasons and position', async () => {
     const payloads = [seedEvent(10), seedEvent(11), seedEvent(12, { timestamp: 'yesterday' }), seedEvent(13), 'not json'];
     const event = await deliver(payloads);
 
-    const { response, published } = await invoke(event);
+    const { response, published, deadLetters } = await invoke(event);
 
-    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: event.Records[2].kinesis.sequenceNumber }] });
-    expect(published.map((r) => (r.json as Record<string, unknown>).event_id)).toEqual(['evt-10', 'evt-11']);
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(published.map((r) => (r.json as Record<string, unknown>).event_id)).toEqual(['evt-10', 'evt-11', 'evt-13']);
+    expect(deadLetters).toEqual([2, 4].map((i) => ({
+      source: DEAD_LETTER_SOURCE,
+      reasons: i === 2 ? ['field "timestamp" must be an ISO-8601 timestamp, got "yesterday"'] : ['record data is not valid JSON'],
+      eventSourceARN: event.Records[i].eventSourceARN,
+      shardId: 'shardId-000000000000',
+      sequenceNumber: event.Records[i].kinesis.sequenceNumber,
+      partitionKey: event.Records[i].kinesis.partitionKey,
+      approximateArrivalTimestamp: new Date(event.Records[i].kinesis.approximateArrivalTimestamp * 1000).toISOString(),
+      data: event.Records[i].kinesis.data,
+      dataBytes: Buffer.byteLength(typeof payloads[i] === 'string' ? payloads[i] as string : JSON.stringify(payloads[i])),
+    })));
+    expect(Buffer.from(deadLetters[1].data!, 'base64').toString()).toBe('not json');
   });
 
   test('delivers a batch larger than one PutRecords request completely and in order', async () => {
@@ -115,7 +80,7 @@ describe('handler against kinesalite', () => {
 describe('publishEntries against kinesalite', () => {
   test('splits by the 5 MiB request limit and stores every entry in order', async () => {
     const stream = 'large-records';
-    await kinesis.createStream(stream, 1);
+    await harness.kinesis.createStream(stream, 1);
     const entries: PutEntry[] = Array.from({ length: 12 }, (_, i) => ({
       data: Buffer.from(JSON.stringify({ i, pad: 'x'.repeat(900_000) })),
       partitionKey: `key-${i}`,
@@ -124,7 +89,7 @@ describe('publishEntries against kinesalite', () => {
     const client = {
       send: (command: PutRecordsCommand) => {
         requestSizes.push(command.input.Records!.length);
-        return kinesis.client.send(command);
+        return harness.kinesis.client.send(command);
       },
     };
 
@@ -132,7 +97,7 @@ describe('publishEntries against kinesalite', () => {
 
     expect(result).toEqual({ failures: [], attempts: 1 });
     expect(requestSizes).toEqual([5, 5, 2]);
-    const stored = await kinesis.readAll(stream);
+    const stored = await harness.kinesis.readAll(stream);
     expect(stored.map((r) => (r.json as { i: number }).i)).toEqual(entries.map((_, i) => i));
     expect(stored.map((r) => r.partitionKey)).toEqual(entries.map((e) => e.partitionKey));
   });
@@ -140,10 +105,43 @@ describe('publishEntries against kinesalite', () => {
   test('reports every entry as failed when the stream does not exist', async () => {
     const entries: PutEntry[] = [{ data: Buffer.from('{}'), partitionKey: 'k' }, { data: Buffer.from('{}'), partitionKey: 'k' }];
 
-    const result = await publishEntries(entries, { client: kinesis.client, streamName: 'no-such-stream', sleep: async () => {}, random: Math.random });
+    const result = await publishEntries(entries, { client: harness.kinesis.client, streamName: 'no-such-stream', sleep: async () => {}, random: Math.random });
 
     expect(result.attempts).toBe(1);
     expect(result.failures.map((f) => [f.index, f.errorCode])).toEqual([[0, 'ResourceNotFoundException'], [1, 'ResourceNotFoundException']]);
+  });
+});
+
+describe('sendDeadLetters against moto', () => {
+  const letter = (index: number, bytes: number) => ({ index, body: JSON.stringify({ index, pad: 'x'.repeat(bytes) }) });
+
+  test('splits by the 10-message and 1 MiB request limits and delivers every message', async () => {
+    const queueUrl = await harness.sqs.createQueue('split-test');
+    const letters = [...Array.from({ length: 12 }, (_, i) => letter(i, 10)), letter(12, 600_000), letter(13, 600_000)];
+    const sizes: number[] = [];
+    const client = {
+      send: (command: SendMessageBatchCommand) => {
+        sizes.push(command.input.Entries!.length);
+        return harness.sqs.client.send(command);
+      },
+    };
+
+    const failures = await sendDeadLetters(letters, { client, queueUrl, sleep: async () => {}, random: Math.random });
+
+    expect(failures).toEqual([]);
+    expect(sizes).toEqual([10, 3, 1]);
+    const received = (await harness.sqs.drain(queueUrl)).map((body) => (JSON.parse(body) as { index: number }).index);
+    expect(received.sort((a, b) => a - b)).toEqual(letters.map((l) => l.index));
+  });
+
+  test('reports every message as failed when the queue does not exist', async () => {
+    const queueUrl = `${await harness.sqs.createQueue('exists')}-not`;
+
+    const failures = await sendDeadLetters([letter(3, 1), letter(5, 1)], {
+      client: harness.sqs.client, queueUrl, sleep: async () => {}, random: Math.random,
+    });
+
+    expect(failures.map((f) => [f.index, f.errorCode])).toEqual([[3, 'QueueDoesNotExist'], [5, 'QueueDoesNotExist']]);
   });
 });
 

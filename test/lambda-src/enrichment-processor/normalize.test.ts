@@ -1,6 +1,6 @@
 import * as fc from 'fast-check';
 import { isoTimestamp } from './arbitraries';
-import { SEED_CONFIG, seedEvent } from './fixtures';
+import { REQUIRED_ENV, SEED_CONFIG, seedEvent } from './fixtures';
 import { loadConfig } from '../../../lambda-src/enrichment-processor/config';
 import { NO_NORMALIZATION, normalizeRecord, toUtc } from '../../../lambda-src/enrichment-processor/normalize';
 import { isIsoTimestamp } from '../../../lambda-src/enrichment-processor/validate';
@@ -63,7 +63,7 @@ describe('normalizeRecord', () => {
 });
 
 describe('normalization configuration', () => {
-  const env = { OUTPUT_STREAM_NAME: 's', RECORD_SCHEMA: JSON.stringify({ fields: schema.fields }), PARTITION_KEY_FIELD: 'user_id' };
+  const env = { ...REQUIRED_ENV, RECORD_SCHEMA: JSON.stringify({ fields: schema.fields }) };
 
   test('reads the lists and the unknown-field policy', () => {
     expect(loadConfig({ ...env, NORMALIZE_TRIM_FIELDS: 'user_id, page', NORMALIZE_LOWERCASE_FIELDS: 'event_type', UNKNOWN_FIELDS: 'drop' }).normalization)

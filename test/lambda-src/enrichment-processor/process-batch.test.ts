@@ -4,11 +4,13 @@ import {
   awsError,
   FakeDynamo,
   FakeKinesis,
+  FakeSqs,
   FIXED_NOW,
   kinesisRecord,
   profileItem,
   recordingSleep,
   RecordingLogger,
+  RecordingMetrics,
   REFERENCE_CONFIG,
   SEED_CONFIG,
   seedEvent,
@@ -18,11 +20,11 @@ import { LruCache } from '../../../lambda-src/enrichment-processor/lru-cache';
 import { describeRecord, prepareRecord, processBatch } from '../../../lambda-src/enrichment-processor/process-batch';
 import { Profile } from '../../../lambda-src/enrichment-processor/reference';
 
-function setup(client = new FakeKinesis(), config = SEED_CONFIG) {
+function setup(client = new FakeKinesis(), config = SEED_CONFIG, sqs = new FakeSqs()) {
   const logger = new RecordingLogger();
   const { sleeps, sleep } = recordingSleep();
-  const deps = { config, client, logger, clock: () => FIXED_NOW, sleep, random: () => 0.5 };
-  return { client, logger, sleeps, deps };
+  const deps = { config, client, deadLetters: sqs, logger, clock: () => FIXED_NOW, sleep, random: () => 0.5 };
+  return { client, sqs, logger, sleeps, deps };
 }
 
 const seq = (record: KinesisStreamRecord) => record.kinesis.sequenceNumber;
@@ -67,20 +69,24 @@ describe('processBatch', () => {
     expect(client.calls).toEqual([]);
   });
 
-  test('forwards only the records before the first invalid one and reports that record', async () => {
+  test('forwards every valid record, sends each invalid one to the dead-letter queue, and reports nothing', async () => {
     const records = [
       kinesisRecord(seedEvent(0), 0),
       kinesisRecord(seedEvent(1), 1),
       kinesisRecord(seedEvent(2, { timestamp: 'yesterday' }), 2),
       kinesisRecord(seedEvent(3), 3),
-      kinesisRecord(seedEvent(4), 4),
+      kinesisRecord('{not json', 4),
     ];
-    const { client, deps } = setup();
+    const { client, sqs, deps } = setup();
 
     const response = await processBatch(records, deps);
 
-    expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: seq(records[2]) }] });
-    expect(sentEventIds(client)).toEqual(['evt-0', 'evt-1']);
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(sentEventIds(client)).toEqual(['evt-0', 'evt-1', 'evt-3']);
+    expect(sqs.accepted.map((m) => [m.sequenceNumber, m.reasons, m.data])).toEqual([
+      [seq(records[2]), ['field "timestamp" must be an ISO-8601 timestamp, got "yesterday"'], records[2].kinesis.data],
+      [seq(records[4]), ['record data is not valid JSON'], records[4].kinesis.data],
+    ]);
   });
 
   test('logs each invalid record with its reasons and position, but not its payload', async () => {
@@ -92,13 +98,12 @@ describe('processBatch', () => {
     ];
     const { logger, deps } = setup();
 
-    const response = await processBatch(records, deps);
+    await processBatch(records, deps);
 
-    expect(response.batchItemFailures).toEqual([{ itemIdentifier: seq(records[1]) }]);
     expect(logger.errors()).toEqual([
       {
         level: 'error',
-        message: 'Invalid record',
+        message: 'Invalid record sent to the dead-letter queue',
         attributes: {
           eventID: records[1].eventID,
           shardId: 'shardId-000000000000',
@@ -109,22 +114,40 @@ describe('processBatch', () => {
       },
       {
         level: 'error',
-        message: 'Invalid record',
+        message: 'Invalid record sent to the dead-letter queue',
         attributes: expect.objectContaining({ sequenceNumber: seq(records[2]), reasons: ['record data is not valid JSON'] }),
       },
     ]);
     expect(JSON.stringify(logger.calls)).not.toContain(secret);
   });
 
-  test('sends nothing when the first record is invalid', async () => {
-    const records = [kinesisRecord('[]', 0), kinesisRecord(seedEvent(1), 1)];
-    const { client, deps } = setup();
+  test('an unusable dead-letter queue makes the first invalid record the checkpoint', async () => {
+    const records = [kinesisRecord(seedEvent(0), 0), kinesisRecord('[]', 1), kinesisRecord(seedEvent(2), 2)];
+    const sqs = new FakeSqs(undefined, () => awsError('AccessDenied'));
+    const { client, logger, deps } = setup(new FakeKinesis(), SEED_CONFIG, sqs);
 
-    expect(await processBatch(records, deps)).toEqual({ batchItemFailures: [{ itemIdentifier: seq(records[0]) }] });
-    expect(client.calls).toEqual([]);
+    expect(await processBatch(records, deps)).toEqual({ batchItemFailures: [{ itemIdentifier: seq(records[1]) }] });
+    // Published before the queue was tried; the retry from record 1 publishes record 2 again (at least once).
+    expect(sentEventIds(client)).toEqual(['evt-0', 'evt-2']);
+    expect(logger.errors().at(-1)).toEqual({
+      level: 'error',
+      message: 'Batch stopped at a record that could not be finished; Kinesis retries from it',
+      attributes: { ...describeRecord(records[1]), stage: 'dead-letter queue', errorCode: 'AccessDenied', errorMessage: 'AccessDenied from fake', unfinishedRecords: 1 },
+    });
   });
 
-  test('reports the earliest record that could not be published, ahead of a later invalid record', async () => {
+  test('retries only the dead letters SQS failed', async () => {
+    const records = [0, 1, 2].map((i) => kinesisRecord('oops', i));
+    const sqs = new FakeSqs((sequenceNumber, attempt) => sequenceNumber === seq(records[1]) && attempt < 3);
+    const { sleeps, deps } = setup(new FakeKinesis(), SEED_CONFIG, sqs);
+
+    expect(await processBatch(records, deps)).toEqual({ batchItemFailures: [] });
+    expect(sqs.calls).toEqual([3, 1, 1]);
+    expect(sqs.accepted.map((m) => m.sequenceNumber).sort()).toEqual(records.map(seq).sort());
+    expect(sleeps).toHaveLength(2);
+  });
+
+  test('reports the earliest record that could not be published', async () => {
     const records = [0, 1, 2, 3].map((i) => kinesisRecord(seedEvent(i), i));
     records.push(kinesisRecord({ event_id: 'evt-4' }, 4));
     const failing = new Set(['evt-1', 'evt-3']);
@@ -135,13 +158,13 @@ describe('processBatch', () => {
 
     expect(response).toEqual({ batchItemFailures: [{ itemIdentifier: seq(records[1]) }] });
     expect(sleeps).toHaveLength(4);
-    const publishErrors = logger.errors().filter((c) => c.message === 'Record not published after retries');
-    expect(publishErrors.map((c) => c.attributes)).toEqual([1, 3].map((i) => ({
-      ...describeRecord(records[i]),
+    expect(logger.errors().at(-1)!.attributes).toEqual({
+      ...describeRecord(records[1]),
+      stage: 'publish',
       errorCode: 'ProvisionedThroughputExceededException',
       errorMessage: 'Rate exceeded for shard shardId-000000000000',
-      attempts: 5,
-    })));
+      unfinishedRecords: 2,
+    });
   });
 
   test('recovers from transient publish failures without reporting anything', async () => {
@@ -160,41 +183,34 @@ describe('processBatch', () => {
     const { logger, deps } = setup(client);
 
     expect(await processBatch(records, deps)).toEqual({ batchItemFailures: [{ itemIdentifier: seq(records[0]) }] });
-    expect(logger.errors().map((c) => c.attributes.errorCode)).toEqual(['ResourceNotFoundException', 'ResourceNotFoundException']);
+    expect(logger.errors().map((c) => [c.attributes.errorCode, c.attributes.unfinishedRecords])).toEqual([['ResourceNotFoundException', 2]]);
   });
 
-  test('summarises the batch at info level', async () => {
+  test('summarises the batch at info level and in metrics', async () => {
     const records = [kinesisRecord(seedEvent(0), 0), kinesisRecord('oops', 1), kinesisRecord(seedEvent(2), 2)];
+    const metrics = new RecordingMetrics();
     const { logger, deps } = setup();
 
-    await processBatch(records, deps);
+    await processBatch(records, { ...deps, metrics });
 
     expect(logger.calls.filter((c) => c.level === 'info')).toEqual([{
       level: 'info',
       message: 'Batch processed',
-      attributes: {
-        received: 3, published: 1, invalid: 1, deferred: 2, publishFailures: 0, publishAttempts: 1, resumeFrom: seq(records[1]),
-      },
+      attributes: { received: 3, published: 2, invalid: 1, deduplicated: 0, retried: 0, publishAttempts: 1, resumeFrom: undefined },
     }]);
+    expect(metrics.values).toEqual({ RecordsIn: 3, RecordsEnriched: 2, RecordsInvalid: 1, RecordsDeduplicated: 0, RecordsRetried: 0 });
   });
 
-  test('reports one checkpoint: the earliest unpublished record, else the first invalid one', async () => {
-    const batch = fc.array(fc.record({ valid: fc.boolean(), failsPublish: fc.boolean() }), { maxLength: 25 });
+  test('logs each record\'s outcome at debug level with its event id as correlation id', async () => {
+    const records = [kinesisRecord(seedEvent(0), 0), kinesisRecord('oops', 1)];
+    const { logger, deps } = setup();
 
-    await fc.assert(fc.asyncProperty(batch, async (specs) => {
-      const records = specs.map((s, i) => kinesisRecord(s.valid ? seedEvent(i) : { event_id: `evt-${i}` }, i));
-      const client = new FakeKinesis((data) => (specs[Number(JSON.parse(data).event_id.slice(4))].failsPublish ? throttled() : {}));
-      const { deps } = setup(client);
+    await processBatch(records, deps);
 
-      const response = await processBatch(records, deps);
-
-      const firstInvalid = specs.findIndex((s) => !s.valid);
-      const forwarded = firstInvalid === -1 ? specs.length : firstInvalid;
-      const firstUnpublished = specs.slice(0, forwarded).findIndex((s) => s.failsPublish);
-      const checkpoint = firstUnpublished !== -1 ? firstUnpublished : firstInvalid;
-      expect(response.batchItemFailures).toEqual(checkpoint === -1 ? [] : [{ itemIdentifier: seq(records[checkpoint]) }]);
-      expect(new Set(sentEventIds(client))).toEqual(new Set(specs.slice(0, forwarded).map((_, i) => `evt-${i}`)));
-    }), { numRuns: 60 });
+    expect(logger.calls.filter((c) => c.level === 'debug').map((c) => [c.attributes.correlation_id, c.attributes.outcome])).toEqual([
+      ['evt-0', 'published'],
+      [undefined, 'dead-lettered'],
+    ]);
   });
 });
 
@@ -227,13 +243,13 @@ describe('processBatch with reference data', () => {
     });
   });
 
-  test('looks up only the records before the first invalid one', async () => {
+  test('looks up every valid record, not invalid ones', async () => {
     const records = [kinesisRecord(seedEvent(0), 0), kinesisRecord('oops', 1), kinesisRecord(seedEvent(2), 2)];
     const dynamo = new FakeDynamo();
     const { deps } = withReference(dynamo);
 
-    expect(await processBatch(records, deps)).toEqual({ batchItemFailures: [{ itemIdentifier: seq(records[1]) }] });
-    expect(dynamo.calls).toEqual([['user-0']]);
+    expect(await processBatch(records, deps)).toEqual({ batchItemFailures: [] });
+    expect(dynamo.calls).toEqual([['user-0', 'user-2']]);
   });
 
   test('an outage stops the batch at the first record whose profile is unknown; records without a key before it pass', async () => {
@@ -248,53 +264,63 @@ describe('processBatch with reference data', () => {
     expect(sleeps).toHaveLength(4);
     expect(logger.errors()).toEqual([{
       level: 'error',
-      message: 'Reference data unavailable after retries',
-      attributes: { ...describeRecord(records[1]), errorCode: 'ServiceUnavailable', errorMessage: 'ServiceUnavailable from fake', unavailableKeys: 2 },
+      message: 'Batch stopped at a record that could not be finished; Kinesis retries from it',
+      attributes: {
+        ...describeRecord(records[1]), stage: 'reference lookup', errorCode: 'ServiceUnavailable', errorMessage: 'ServiceUnavailable from fake', unfinishedRecords: 2,
+      },
     }]);
     expect(JSON.stringify(logger.calls)).not.toContain('user-1');
   });
 
-  test('every record is either forwarded once before the checkpoint or at or after it; nothing unenrichable is sent', async () => {
+  test('every record before the checkpoint is published or dead-lettered exactly once; nothing unenrichable is published', async () => {
     const spec = fc.record({
-      valid: fc.boolean(),
+      kind: fc.constantFrom('valid', 'invalid', 'malformed'),
       user: fc.option(fc.integer({ min: 0, max: 5 }), { nil: undefined }),
       failsPublish: fc.boolean(),
+      failsDeadLetter: fc.boolean(),
     });
     await fc.assert(fc.asyncProperty(
       fc.array(spec, { maxLength: 25 }), fc.subarray([0, 1, 2, 3, 4, 5]), fc.subarray([0, 1, 2, 3, 4, 5]),
       async (specs, storedUsers, unavailableUsers) => {
-        const records = specs.map((s, i) => kinesisRecord(s.valid
-          ? seedEvent(i, { user_id: s.user === undefined ? '' : `user-${s.user}` })
-          : { event_id: `evt-${i}` }, i));
+        const records = specs.map((s, i) => kinesisRecord(
+          s.kind === 'valid' ? seedEvent(i, { user_id: s.user === undefined ? '' : `user-${s.user}` })
+            : s.kind === 'invalid' ? { event_id: `evt-${i}` } : `{"event_id": "evt-${i}"`, i));
         const unavailable = new Set(unavailableUsers.map((u) => `user-${u}`));
         const dynamo = new FakeDynamo(users(...storedUsers.map((u) => `user-${u}`)), (key) => unavailable.has(key));
         const kinesis = new FakeKinesis((data) => (specs[Number(JSON.parse(data).event_id.slice(4))].failsPublish ? throttled() : {}));
-        const { deps } = withReference(dynamo, kinesis);
+        const sqs = new FakeSqs((sequenceNumber) => specs[records.findIndex((r) => seq(r) === sequenceNumber)].failsDeadLetter);
+        const base = withReference(dynamo, kinesis);
 
-        const response = await processBatch(records, deps);
+        const response = await processBatch(records, { ...base.deps, deadLetters: sqs });
 
-        const blocked = (s: typeof specs[number]) => !s.valid || (s.user !== undefined && unavailableUsers.includes(s.user));
-        const firstBlocked = specs.findIndex(blocked);
-        const forwardable = firstBlocked === -1 ? specs.length : firstBlocked;
-        const firstUnpublished = specs.slice(0, forwardable).findIndex((s) => s.failsPublish);
-        const checkpoint = firstUnpublished !== -1 ? firstUnpublished : firstBlocked;
-        expect(response.batchItemFailures).toEqual(checkpoint === -1 ? [] : [{ itemIdentifier: seq(records[checkpoint]) }]);
-
-        const accepted = kinesis.accepted.map((d) => JSON.parse(d));
-        const acceptedIds = accepted.map((r) => r.event_id);
-        const end = checkpoint === -1 ? specs.length : checkpoint;
-        // Before the checkpoint: each record exactly once. At or after it: only records Kinesis accepted in the same
-        // PutRecords round as a failed one, which the retry from the checkpoint delivers again (at least once).
-        specs.slice(0, end).forEach((_, i) => expect(acceptedIds.filter((id) => id === `evt-${i}`)).toHaveLength(1));
-        expect(new Set(acceptedIds).size).toBe(acceptedIds.length);
-        expect(acceptedIds.every((id) => Number(id.slice(4)) < end || firstUnpublished !== -1)).toBe(true);
-        expect(acceptedIds.every((id) => Number(id.slice(4)) < forwardable)).toBe(true);
-        for (const r of accepted) {
+        const publishedIds = kinesis.accepted.map((d) => JSON.parse(d).event_id as string);
+        const deadLettered = sqs.accepted.map((m) => records.findIndex((r) => seq(r) === m.sequenceNumber));
+        const failure = response.batchItemFailures[0];
+        const checkpoint = failure === undefined ? specs.length : records.findIndex((r) => seq(r) === failure.itemIdentifier);
+        expect(response.batchItemFailures.length).toBeLessThanOrEqual(1);
+        specs.forEach((s, i) => {
+          const timesPublished = publishedIds.filter((id) => id === `evt-${i}`).length;
+          const timesDeadLettered = deadLettered.filter((d) => d === i).length;
+          if (i < checkpoint) {
+            // Finished: in exactly one place.
+            expect([s.kind === 'valid' ? timesPublished : timesDeadLettered, timesPublished + timesDeadLettered]).toEqual([1, 1]);
+          } else {
+            // Unfinished: covered by the checkpoint. At most sent once, in the same request as an earlier record that
+            // failed; the retry from the checkpoint sends it again (at least once).
+            expect(timesPublished + timesDeadLettered).toBeLessThanOrEqual(1);
+          }
+        });
+        // The checkpoint is a record that could not be finished.
+        if (checkpoint < specs.length) {
+          const s = specs[checkpoint];
+          const blocked = s.kind === 'valid'
+            ? s.failsPublish || (s.user !== undefined && unavailableUsers.includes(s.user))
+            : s.failsDeadLetter;
+          expect(blocked).toBe(true);
+        }
+        for (const r of kinesis.accepted.map((d) => JSON.parse(d))) {
           const user = specs[Number(r.event_id.slice(4))].user;
           expect(r.user_profile).toEqual(user !== undefined && storedUsers.includes(user) ? expect.objectContaining({ user_id: `user-${user}` }) : null);
-        }
-        for (const key of new Set(dynamo.calls.flat())) {
-          expect(dynamo.requestCount(key)).toBe(unavailable.has(key) ? 5 : 1);
         }
       },
     ));

@@ -1,8 +1,8 @@
 import * as fc from 'fast-check';
 import { awsError, FakeKinesis, recordingSleep, throttled } from './fixtures';
+import { ChunkLimits } from '../../../lambda-src/enrichment-processor/groups';
 import {
   chunkEntries,
-  ChunkLimits,
   entrySize,
   publishEntries,
   PutEntry,

@@ -1,7 +1,7 @@
-import { SEED_SCHEMA_JSON } from './fixtures';
+import { REQUIRED_ENV } from './fixtures';
 import { loadConfig } from '../../../lambda-src/enrichment-processor/config';
 
-const BASE = { OUTPUT_STREAM_NAME: 'out', RECORD_SCHEMA: SEED_SCHEMA_JSON, PARTITION_KEY_FIELD: 'user_id' };
+const BASE = REQUIRED_ENV;
 
 describe('reference configuration', () => {
   test('is off unless REFERENCE_TABLE_NAME is set', () => {

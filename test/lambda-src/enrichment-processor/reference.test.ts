@@ -1,7 +1,8 @@
 import { BatchGetItemCommand } from '@aws-sdk/client-dynamodb';
 import * as fc from 'fast-check';
 import { awsError, FakeDynamo, profileItem, recordingSleep, REFERENCE_CONFIG } from './fixtures';
-import { BATCH_GET_MAX_KEYS, BatchGetItemClient, chunk } from '../../../lambda-src/enrichment-processor/batch-get';
+import { BATCH_GET_MAX_KEYS, BatchGetItemClient } from '../../../lambda-src/enrichment-processor/batch-get';
+import { chunk } from '../../../lambda-src/enrichment-processor/groups';
 import { LruCache } from '../../../lambda-src/enrichment-processor/lru-cache';
 import {
   distinctKeys,

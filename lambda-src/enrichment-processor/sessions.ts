@@ -1,0 +1,183 @@
+import { createHash } from 'node:crypto';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { BatchGetItemClient, batchGetItems, Item } from './batch-get';
+import { chunk } from './groups';
+import { attemptInGroups, ItemFailure, RetryDeps, retryUndone } from './retry';
+import { epochSeconds, isConditionFailure, PutItemClient, STATE_TABLE } from './state-table';
+
+export interface SessionConfig {
+  readonly tableName: string;
+  /** The record field that identifies whose session it is, e.g. user_id. */
+  readonly keyField: string;
+  /** The timestamp field of the record schema that orders a user's events. */
+  readonly timestampField: string;
+  /** Inactivity after which the next event starts a new session. */
+  readonly gapSeconds: number;
+}
+
+/** One session of a user: its id and the event times it spans, in epoch milliseconds. */
+export interface SessionSpan {
+  readonly id: string;
+  readonly start: number;
+  readonly last: number;
+}
+
+export interface SessionState {
+  /** The user's most recent sessions, by start time. */
+  readonly spans: readonly SessionSpan[];
+  /** Incremented on every write; the next write is conditional on it. */
+  readonly version: number;
+}
+
+/**
+ * Sessions kept per user: enough that a batch replayed after its state was written finds the sessions its
+ * records were given the first time.
+ */
+export const MAX_REMEMBERED_SESSIONS = 8;
+
+/** Deterministic, so a session started again from the same event after lost state gets the same id. */
+export function sessionId(user: string, start: number): string {
+  return createHash('sha256').update(`${user}\u0000${start}`).digest('hex').slice(0, 32);
+}
+
+/**
+ * Gives each event time (in arrival order) its session. An event joins the latest session that started at or
+ * before it if it comes within the gap of that session's last event; an event before a session's start within
+ * the gap extends that session back; anything else starts a new session. Late and replayed events therefore
+ * land in the session that covers them instead of splitting the current one.
+ */
+export function assignSessions(user: string, state: SessionState | undefined, times: readonly number[], gapMs: number):
+{ readonly ids: string[]; readonly spans: SessionSpan[] } {
+  const spans = [...(state?.spans ?? [])];
+  const ids = times.map((t) => {
+    let i = spans.length - 1;
+    while (i >= 0 && spans[i].start > t) {
+      i--;
+    }
+    if (i >= 0 && t <= spans[i].last + gapMs) {
+      spans[i] = { ...spans[i], last: Math.max(spans[i].last, t) };
+      return spans[i].id;
+    }
+    const next = spans[i + 1];
+    if (next !== undefined && next.start - t <= gapMs) {
+      spans[i + 1] = { ...next, start: t };
+      return next.id;
+    }
+    const span = { id: sessionId(user, t), start: t, last: t };
+    spans.splice(i + 1, 0, span);
+    return span.id;
+  });
+  return { ids, spans: spans.slice(-MAX_REMEMBERED_SESSIONS) };
+}
+
+export interface SessionDeps extends RetryDeps {
+  readonly config: SessionConfig;
+  readonly client: BatchGetItemClient & PutItemClient;
+  readonly now: Date;
+}
+
+/** The events of one user in this batch, in arrival order. */
+export interface UserEvents {
+  readonly user: string;
+  readonly indices: readonly number[];
+  readonly times: readonly number[];
+}
+
+export interface SessionResult {
+  /** The session id of every record that got one, by batch index. */
+  readonly sessionIds: ReadonlyMap<number, string>;
+  /** Records of users whose state could not be read or written, with the last error. */
+  readonly unavailable: ReadonlyMap<number, ItemFailure>;
+}
+
+/** Writes in flight at once, as for event claims. */
+const WRITE_CONCURRENCY = 25;
+
+/**
+ * Reads each user's state once, assigns the batch's sessions, and writes the state back once per user,
+ * conditional on the version read: a concurrent writer makes that user's records retry instead of forking
+ * sessions. The state is written before records are delivered, so a retried tail is assigned the same sessions.
+ */
+export async function sessionize(users: readonly UserEvents[], deps: SessionDeps): Promise<SessionResult> {
+  const { config } = deps;
+  const sessionIds = new Map<number, string>();
+  const unavailable = new Map<number, ItemFailure>();
+  const keyOf = (user: string) => STATE_TABLE.sessionPrefix + user;
+  const read = await batchGetItems(users.map((u) => keyOf(u.user)), {
+    tableName: config.tableName,
+    keyAttribute: STATE_TABLE.keyAttribute,
+    consistentRead: true,
+  }, deps);
+
+  const writes: Array<{ readonly events: UserEvents; readonly ids: string[]; readonly item: Item; readonly version?: number }> = [];
+  for (const events of users) {
+    const failure = read.unavailable.get(keyOf(events.user));
+    if (failure !== undefined) {
+      events.indices.forEach((index) => unavailable.set(index, failure));
+      continue;
+    }
+    const state = parseState(read.items.get(keyOf(events.user)) ?? null);
+    const { ids, spans } = assignSessions(events.user, state, events.times, config.gapSeconds * 1000);
+    const version = (state?.version ?? 0) + 1;
+    writes.push({
+      events,
+      ids,
+      version: state?.version,
+      item: {
+        [STATE_TABLE.keyAttribute]: { S: keyOf(events.user) },
+        spans: { S: JSON.stringify(spans) },
+        version: { N: String(version) },
+        // Kept long enough to outlast the gap; a user idle for longer starts a new session anyway.
+        [STATE_TABLE.ttlAttribute]: { N: String(epochSeconds(deps.now) + Math.max(2 * config.gapSeconds, 86_400)) },
+      },
+    });
+  }
+
+  const lastError = new Map<(typeof writes)[number], ItemFailure>();
+  const writeOne = async ([write]: readonly (typeof writes)[number][]): Promise<(typeof writes)[number][]> => {
+    try {
+      await deps.client.send(new PutItemCommand({
+        TableName: config.tableName,
+        Item: write.item,
+        ...(write.version === undefined
+          ? { ConditionExpression: 'attribute_not_exists(#pk)', ExpressionAttributeNames: { '#pk': STATE_TABLE.keyAttribute } }
+          : {
+            ConditionExpression: '#version = :version',
+            ExpressionAttributeNames: { '#version': 'version' },
+            ExpressionAttributeValues: { ':version': { N: String(write.version) } },
+          }),
+      }));
+    } catch (err) {
+      if (!isConditionFailure(err)) {
+        throw err;
+      }
+      // Retrying with the state read earlier would fail the same way; the batch retry reads it afresh.
+      lastError.set(write, { errorCode: 'SessionStateConflict', errorMessage: `session state of "${write.events.user}" changed while this batch was processed` });
+      conflicts.push(write);
+    }
+    return [];
+  };
+  const conflicts: Array<(typeof writes)[number]> = [];
+  const { remaining } = await retryUndone(writes, (pending) => attemptInGroups(chunk(pending, 1), writeOne, lastError, WRITE_CONCURRENCY), deps);
+  const failed = new Set([...remaining, ...conflicts]);
+  for (const write of writes) {
+    if (failed.has(write)) {
+      write.events.indices.forEach((index) => unavailable.set(index, lastError.get(write)!));
+    } else {
+      write.events.indices.forEach((index, i) => sessionIds.set(index, write.ids[i]));
+    }
+  }
+  return { sessionIds, unavailable };
+}
+
+function parseState(item: Item | null): SessionState | undefined {
+  if (item === null) {
+    return undefined;
+  }
+  const version = Number(item.version?.N);
+  const spans: unknown = JSON.parse(item.spans?.S ?? '[]');
+  if (!Number.isSafeInteger(version) || !Array.isArray(spans)) {
+    throw new Error(`session state item ${item[STATE_TABLE.keyAttribute]?.S} is malformed`);
+  }
+  return { spans: spans as SessionSpan[], version };
+}
