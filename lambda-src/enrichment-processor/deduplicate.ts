@@ -1,4 +1,4 @@
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { BatchWriteItemCommand, BatchWriteItemCommandOutput, PutItemCommand } from '@aws-sdk/client-dynamodb';
 import { chunk } from './groups';
 import { attemptInGroups, ItemFailure, RetryDeps, retryUndone } from './retry';
 import { epochSeconds, isConditionFailure, PutItemClient, STATE_TABLE } from './state-table';
@@ -34,11 +34,22 @@ export interface ClaimResult {
 /** Conditional writes in flight at once: enough to hide latency, few enough to stay clear of throttling. */
 const CLAIM_CONCURRENCY = 25;
 
+/** Marks a claim whose record reached the enriched stream; a retry of the same position is then a duplicate too. */
+const DELIVERED = 'delivered';
+
+function claimItem(claim: EventClaim, expires: number, delivered: boolean) {
+  return {
+    [STATE_TABLE.keyAttribute]: { S: STATE_TABLE.eventPrefix + claim.eventId },
+    position: { S: claim.position },
+    [STATE_TABLE.ttlAttribute]: { N: String(expires) },
+    ...(delivered ? { status: { S: DELIVERED } } : {}),
+  };
+}
+
 /**
  * Claims each event id with a conditional write that succeeds when the id is new, its claim has expired, or the
- * claim is this very record's (a retry of a batch that failed after claiming). A repeat from another position
- * within the window fails the condition and is a duplicate. Claims outlive a failed delivery on purpose: the
- * claiming record is retried from its own position and takes its claim over.
+ * claim is this very record's and its delivery was not confirmed (a retry after the batch stopped before it).
+ * A repeat from another position, or a retry of a record already delivered, fails the condition: a duplicate.
  */
 export async function claimEvents(claims: readonly EventClaim[], deps: DedupDeps): Promise<ClaimResult> {
   const duplicates = new Set<number>();
@@ -48,13 +59,9 @@ export async function claimEvents(claims: readonly EventClaim[], deps: DedupDeps
     try {
       await deps.client.send(new PutItemCommand({
         TableName: deps.config.tableName,
-        Item: {
-          [STATE_TABLE.keyAttribute]: { S: STATE_TABLE.eventPrefix + claim.eventId },
-          position: { S: claim.position },
-          [STATE_TABLE.ttlAttribute]: { N: String(nowSeconds + deps.config.windowSeconds) },
-        },
-        ConditionExpression: 'attribute_not_exists(#pk) OR #expires < :now OR #position = :position',
-        ExpressionAttributeNames: { '#pk': STATE_TABLE.keyAttribute, '#expires': STATE_TABLE.ttlAttribute, '#position': 'position' },
+        Item: claimItem(claim, nowSeconds + deps.config.windowSeconds, false),
+        ConditionExpression: 'attribute_not_exists(#pk) OR #expires < :now OR (#position = :position AND attribute_not_exists(#status))',
+        ExpressionAttributeNames: { '#pk': STATE_TABLE.keyAttribute, '#expires': STATE_TABLE.ttlAttribute, '#position': 'position', '#status': 'status' },
         ExpressionAttributeValues: { ':now': { N: String(nowSeconds) }, ':position': { S: claim.position } },
       }));
     } catch (err) {
@@ -71,4 +78,33 @@ export async function claimEvents(claims: readonly EventClaim[], deps: DedupDeps
     deps,
   );
   return { duplicates, unavailable: new Map(remaining.map((claim) => [claim.index, lastError.get(claim)!])) };
+}
+
+/** The narrow slice of DynamoDBClient for confirming deliveries. */
+export interface BatchWriteItemClient {
+  send(command: BatchWriteItemCommand): Promise<BatchWriteItemCommandOutput>;
+}
+
+/** BatchWriteItem's limit of items per request. */
+const BATCH_WRITE_MAX_ITEMS = 25;
+
+/**
+ * Confirms the delivery of published records' claims, so that a retry of their batch drops them. Returns the
+ * claims left unconfirmed after retries: those records may be published again by a retry (at least once).
+ */
+export async function confirmDelivered(
+  claims: readonly EventClaim[],
+  deps: Omit<DedupDeps, 'client'> & { readonly client: BatchWriteItemClient },
+): Promise<readonly EventClaim[]> {
+  const expires = epochSeconds(deps.now) + deps.config.windowSeconds;
+  const lastError = new Map<EventClaim, ItemFailure>();
+  const writeGroup = async (group: readonly EventClaim[]): Promise<EventClaim[]> => {
+    const output = await deps.client.send(new BatchWriteItemCommand({
+      RequestItems: { [deps.config.tableName]: group.map((claim) => ({ PutRequest: { Item: claimItem(claim, expires, true) } })) },
+    }));
+    const unprocessed = new Set((output.UnprocessedItems?.[deps.config.tableName] ?? []).map((r) => r.PutRequest?.Item?.[STATE_TABLE.keyAttribute]?.S));
+    return group.filter((claim) => unprocessed.has(STATE_TABLE.eventPrefix + claim.eventId));
+  };
+  const { remaining } = await retryUndone(claims, (pending) => attemptInGroups(chunk(pending, BATCH_WRITE_MAX_ITEMS), writeGroup, lastError), deps);
+  return remaining;
 }

@@ -3,7 +3,7 @@ import { BatchGetItemClient, keyValue } from './batch-get';
 import { ProcessorConfig } from './config';
 import { DeadLetter, deadLetterBody, describeRecord, SendMessageBatchClient, sendDeadLetters } from './dead-letter';
 import { DecodeError, decodeRecordData } from './decode';
-import { claimEvents, EventClaim } from './deduplicate';
+import { BatchWriteItemClient, claimEvents, confirmDelivered, EventClaim } from './deduplicate';
 import { Clock, DerivedFields, enrichRecord, selectPartitionKey } from './enrich';
 import { JsonObject, ownField } from './json';
 import { LruCache } from './lru-cache';
@@ -47,7 +47,7 @@ export interface BatchDeps extends RetryDeps {
   /** Reference enrichment; off when absent. */
   readonly reference?: ReferenceDeps;
   /** DynamoDB, for the state table of sessionization and deduplication. */
-  readonly state?: BatchGetItemClient & PutItemClient;
+  readonly state?: BatchGetItemClient & PutItemClient & BatchWriteItemClient;
   readonly metrics?: ProcessorMetrics;
   /** Milliseconds from an arbitrary origin, for latencies. */
   readonly monotonic?: () => number;
@@ -128,8 +128,8 @@ export async function processBatch(records: readonly KinesisStreamRecord[], deps
 
   let candidates = parsed.flatMap((p, i) => (p.ok ? [i] : []));
   const duplicates = new Set<number>();
+  const claims: EventClaim[] = [];
   if (config.dedup !== undefined) {
-    const claims: EventClaim[] = [];
     const firstById = new Map<string, number>();
     for (const i of candidates) {
       const eventId = keyValue(payloadOf(i), config.dedup.idField, STATE_TABLE.eventPrefix);
@@ -220,6 +220,16 @@ export async function processBatch(records: readonly KinesisStreamRecord[], deps
     ? await publishEntries(entries, { ...deps, streamName: config.outputStreamName })
     : { failures: [], attempts: 0 };
   markUnfinished(new Map(published.failures.map(({ index, ...failure }) => [entries[index].index, failure])), 'publish');
+  if (config.dedup !== undefined && claims.length > 0) {
+    const unpublished = new Set(published.failures.map((f) => entries[f.index].index));
+    const publishedIndices = new Set(entries.map((e) => e.index).filter((i) => !unpublished.has(i)));
+    const unconfirmed = await confirmDelivered(claims.filter((c) => publishedIndices.has(c.index)), { ...stateDeps(), config: config.dedup });
+    if (unconfirmed.length > 0) {
+      deps.logger.error('Delivery of published records not confirmed; a retry of their batch may publish them again', {
+        unconfirmed: unconfirmed.length,
+      });
+    }
+  }
   // Dead letters go second, and only for records before the first unpublished one: the retry from there would
   // send the later ones again. Publishing is the step that throttles; the queue rarely fails.
   const toDeadLetter = new Set(open(letters.map((l) => l.index)));

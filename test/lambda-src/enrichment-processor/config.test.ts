@@ -1,4 +1,4 @@
-import { REQUIRED_ENV, SEED_SCHEMA_JSON } from './fixtures';
+import { REQUIRED_ENV } from './fixtures';
 import { ConfigError, loadConfig, parseSchema } from '../../../lambda-src/enrichment-processor/config';
 
 const VALID_ENV = REQUIRED_ENV;
