@@ -105,6 +105,10 @@ export async function confirmDelivered(
     const unprocessed = new Set((output.UnprocessedItems?.[deps.config.tableName] ?? []).map((r) => r.PutRequest?.Item?.[STATE_TABLE.keyAttribute]?.S));
     return group.filter((claim) => unprocessed.has(STATE_TABLE.eventPrefix + claim.eventId));
   };
-  const { remaining } = await retryUndone(claims, (pending) => attemptInGroups(chunk(pending, BATCH_WRITE_MAX_ITEMS), writeGroup, lastError), deps);
+  const { remaining } = await retryUndone(
+    claims,
+    (pending) => attemptInGroups(chunk(pending, BATCH_WRITE_MAX_ITEMS), writeGroup, lastError),
+    deps,
+  );
   return remaining;
 }
