@@ -102,7 +102,8 @@ export async function confirmDelivered(
     const output = await deps.client.send(new BatchWriteItemCommand({
       RequestItems: { [deps.config.tableName]: group.map((claim) => ({ PutRequest: { Item: claimItem(claim, expires, true) } })) },
     }));
-    const unprocessed = new Set((output.UnprocessedItems?.[deps.config.tableName] ?? []).map((r) => r.PutRequest?.Item?.[STATE_TABLE.keyAttribute]?.S));
+    const unprocessed = new Set((output.UnprocessedItems?.[deps.config.tableName] ?? [])
+      .map((request) => request.PutRequest?.Item?.[STATE_TABLE.keyAttribute]?.S));
     return group.filter((claim) => unprocessed.has(STATE_TABLE.eventPrefix + claim.eventId));
   };
   const { remaining } = await retryUndone(
