@@ -63,9 +63,9 @@ export interface StreamingPipelineProps {
    */
   readonly enhancedFanOut?: boolean;
   /**
-   * Options of the enrichment processor.
+   * Options of the enrichment processor; each given value wins over the preset.
    *
-   * @default - batch 100, window 5 s, parallelization 4, reserved concurrency 100
+   * @default - batch 100, window 5 s, parallelization 4, reserved concurrency 100; the preset's memory and timeout
    */
   readonly processor?: EnrichmentProcessorOptions;
   /**
@@ -164,6 +164,8 @@ export class StreamingPipeline extends Construct {
     this.processor = new EnrichmentProcessor(this, 'Processor', {
       ...props.processor,
       ...shared,
+      memorySize: props.processor?.memorySize ?? this.preset.settings.processorMemorySize,
+      timeout: props.processor?.timeout ?? this.preset.settings.processorTimeout,
       sourceStream: this.ingestStream.stream,
       sourceConsumer: enhancedFanOut ? this.ingestStream.addConsumer(DEFAULTS.processor.consumerName) : undefined,
       destinationStream: this.enrichedStream.stream,

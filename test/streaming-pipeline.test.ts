@@ -1,5 +1,6 @@
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { StreamMode } from 'aws-cdk-lib/aws-kinesis';
 import { PipelinePreset, StreamingPipeline } from '../src';
 import { newStack, physicalNamesIn, templateOf } from './support/stack';
@@ -70,6 +71,40 @@ describe('StreamingPipeline', () => {
     expect(mapping.Properties.EventSourceArn['Fn::GetAtt']).toEqual(consumers === 1
       ? [expect.stringMatching(/^PipelineIngestStreamConsumerenrichmentprocessor/), 'ConsumerARN']
       : [expect.stringMatching(/^PipelineIngestStream/), 'Arn']);
+  });
+
+  test.each([
+    [PipelinePreset.DEV, 256, 60],
+    [PipelinePreset.STAGING, 1024, 120],
+    [PipelinePreset.PROD, 1024, 120],
+  ])('preset %#: the processor\'s memory and timeout follow the preset table', (preset, memorySize, timeout) => {
+    const stack = newStack();
+    new StreamingPipeline(stack, 'Pipeline', { preset });
+    templateOf(stack).hasResourceProperties('AWS::Lambda::Function', { MemorySize: memorySize, Timeout: timeout });
+  });
+
+  test('explicit processor memory and timeout win over the preset; a custom preset without them gets the processor defaults', () => {
+    const explicit = newStack();
+    new StreamingPipeline(explicit, 'Pipeline', { preset: PipelinePreset.PROD, processor: { memorySize: 2048, timeout: Duration.seconds(30) } });
+    templateOf(explicit).hasResourceProperties('AWS::Lambda::Function', { MemorySize: 2048, Timeout: 30 });
+
+    const custom = newStack();
+    new StreamingPipeline(custom, 'Pipeline', {
+      preset: PipelinePreset.custom('minimal', { streamMode: StreamMode.ON_DEMAND, retentionPeriod: Duration.hours(24) }),
+    });
+    templateOf(custom).hasResourceProperties('AWS::Lambda::Function', { MemorySize: 512, Timeout: 60 });
+  });
+
+  test('the processor\'s VPC options pass through', () => {
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+    const pipeline = new StreamingPipeline(stack, 'Pipeline', { processor: { vpc, vpcEndpoints: false } });
+    const template = templateOf(stack);
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      VpcConfig: { SubnetIds: vpc.privateSubnets.map(subnet => stack.resolve(subnet.subnetId)), SecurityGroupIds: Match.anyValue() },
+    });
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+    expect(pipeline.processor.vpcEndpoints).toBeUndefined();
   });
 
   test('enhanced fan-out can be switched off in prod', () => {

@@ -29,6 +29,18 @@ export interface PresetSettings {
    * @default false
    */
   readonly httpWebAcl?: boolean;
+  /**
+   * Memory of the processor function in MiB, from 128 to 10,240.
+   *
+   * @default - the `EnrichmentProcessor` default, 512
+   */
+  readonly processorMemorySize?: number;
+  /**
+   * Timeout of one processor invocation, from 1 to 900 seconds.
+   *
+   * @default - the `EnrichmentProcessor` default, 60 seconds
+   */
+  readonly processorTimeout?: Duration;
 }
 
 /**
@@ -36,11 +48,14 @@ export interface PresetSettings {
  * or your own with `PipelinePreset.custom(...)`.
  */
 export class PipelinePreset {
-  /** Development: one provisioned shard, 24 hours retention, no enhanced fan-out. */
+  /** Development: one provisioned shard, 24 hours retention, no enhanced fan-out, a 256 MiB processor. */
   public static readonly DEV = PipelinePreset.fromTable('dev');
-  /** Staging: on-demand streams, 72 hours retention, enhanced fan-out. */
+  /** Staging: on-demand streams, 72 hours retention, enhanced fan-out, a processor sized like prod's. */
   public static readonly STAGING = PipelinePreset.fromTable('staging');
-  /** Production: on-demand streams, 7 days retention, enhanced fan-out, WAF in front of HTTP ingestion. */
+  /**
+   * Production: on-demand streams, 7 days retention, enhanced fan-out, WAF in front of HTTP ingestion, a 1,024 MiB
+   * processor with a 120-second timeout.
+   */
   public static readonly PROD = PipelinePreset.fromTable('prod');
 
   /**
@@ -61,6 +76,8 @@ export class PipelinePreset {
       retentionPeriod: values.retention,
       enhancedFanOut: values.enhancedFanOut,
       httpWebAcl: values.httpWebAcl,
+      processorMemorySize: values.processorMemorySizeMiB,
+      processorTimeout: values.processorTimeout,
     });
   }
 

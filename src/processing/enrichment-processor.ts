@@ -1,7 +1,8 @@
 import * as path from 'path';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -104,6 +105,39 @@ export interface ReferenceDataOptions {
 }
 
 /**
+ * Your own handler in place of the bundled one, in any Lambda runtime. The function keeps everything else: its event
+ * source mapping, role, log group, dead-letter queue, concurrency, memory, timeout, tracing, arm64 and the processor's
+ * environment.
+ *
+ * The contract: the event is a Kinesis stream event (`Records[].kinesis.data` base64, `Records[].kinesis.sequenceNumber`),
+ * at most `batchSize` records of one shard in order. The response is `{ "batchItemFailures": [{ "itemIdentifier":
+ * "<sequence number>" }] }`: report the earliest record not yet finished (invalid, or not written to the
+ * destination stream) and Kinesis retries the batch from there; an empty list checkpoints the whole batch, and a
+ * thrown error retries all of it. After `retryAttempts` the batch's position goes to the dead-letter queue. The
+ * environment carries the processor's configuration: `OUTPUT_STREAM_NAME` (the destination stream, which the role
+ * may write to), `RECORD_SCHEMA` (the record schema as JSON), `PARTITION_KEY_FIELD`, `REFERENCE_*` with
+ * `referenceData` and `NORMALIZE_TRIM_FIELDS`, `NORMALIZE_LOWERCASE_FIELDS`, `UNKNOWN_FIELDS` with `normalization`.
+ * Your handler is responsible for honouring them; the construct only sets them.
+ */
+export interface CustomHandlerOptions {
+  /**
+   * The handler's code, e.g. `Code.fromAsset(...)`, `Code.fromInline(...)` or, with `Runtime.FROM_IMAGE` and
+   * `Handler.FROM_IMAGE`, a container image built for arm64.
+   */
+  readonly code: lambda.Code;
+  /** The handler's entry point in the runtime's notation, e.g. `index.handler` or `app.handler`. */
+  readonly handler: string;
+  /** The runtime of `code`; it must support arm64. */
+  readonly runtime: lambda.Runtime;
+  /**
+   * Variables of your own, added to the processor's. A key the processor sets is rejected.
+   *
+   * @default - the processor's variables only
+   */
+  readonly environment?: { [key: string]: string };
+}
+
+/**
  * Tuning of the enrichment processor, shared by `EnrichmentProcessorProps` and the pipeline's props.
  */
 export interface EnrichmentProcessorOptions {
@@ -175,6 +209,48 @@ export interface EnrichmentProcessorOptions {
    * @default - timestamps in UTC; no trimming, no lower-casing, unknown fields kept
    */
   readonly normalization?: NormalizationOptions;
+  /**
+   * Runs your own handler instead of the bundled one, with the same wiring and environment.
+   *
+   * @default - the bundled Node.js handler
+   */
+  readonly customHandler?: CustomHandlerOptions;
+  /**
+   * The VPC to run the function in. Its role then gets the network interface permissions Lambda needs: creating
+   * interfaces only in the chosen subnets with the function's security groups, describing, deleting and
+   * re-addressing network interfaces of this account and region.
+   *
+   * @default - outside any VPC
+   */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * The subnets of `vpc` the function (and the interface endpoints) run in. Only with `vpc`.
+   *
+   * @default - the VPC's private subnets with egress, or its isolated subnets if it has none
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * The function's security groups, at least one. They must allow outbound HTTPS to the AWS APIs the handler calls.
+   * Only with `vpc`.
+   *
+   * @default - a new security group: no inbound rule, outbound HTTPS (443) only
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
+  /**
+   * Whether the construct creates the endpoints the processor's network path needs in `vpc`: gateway endpoints for
+   * DynamoDB and S3 on the route tables of `vpcSubnets`, and interface endpoints with private DNS for Kinesis Data
+   * Streams, SQS and CloudWatch Logs in `vpcSubnets`, reachable on 443 from the function's security groups only.
+   * With them, isolated subnets work and this traffic does not pass (and pay for) NAT.
+   *
+   * Set it to false when the VPC already has endpoints for any of these services (interface endpoints with private
+   * DNS, or gateway endpoints on the same route tables), e.g. a second processor in the same VPC: two such
+   * endpoints clash and the deployment fails. Private DNS applies to the whole VPC, so other clients in it that
+   * call Kinesis, SQS or CloudWatch Logs go through these endpoints too and must be allowed in with
+   * `vpcEndpointConnections.allowDefaultPortFrom(...)`. Only with `vpc`.
+   *
+   * @default - true when `vpc` is given
+   */
+  readonly vpcEndpoints?: boolean;
 }
 
 /**
@@ -232,6 +308,20 @@ export class EnrichmentProcessor extends Construct {
    * @default - none unless `referenceData` is given
    */
   public readonly referenceTable?: dynamodb.ITable;
+  /**
+   * The VPC endpoints the construct created: DynamoDB and S3 (gateway), Kinesis Data Streams, SQS and CloudWatch
+   * Logs (interface).
+   *
+   * @default - none unless `vpc` is given and `vpcEndpoints` is not false
+   */
+  public readonly vpcEndpoints?: ec2.IVpcEndpoint[];
+  /**
+   * Network access to the interface endpoints: HTTPS from the function's security groups. Allow other clients of the
+   * VPC with `allowDefaultPortFrom(...)`.
+   *
+   * @default - none unless `vpc` is given and `vpcEndpoints` is not false
+   */
+  public readonly vpcEndpointConnections?: ec2.Connections;
 
   constructor(scope: Construct, id: string, props: EnrichmentProcessorProps) {
     super(scope, id);
@@ -280,12 +370,21 @@ export class EnrichmentProcessor extends Construct {
       referenceEnvironment = readReferenceData(this.referenceTable, referenceOptions, role);
     }
 
+    const environment: Record<string, string> = {
+      OUTPUT_STREAM_NAME: props.destinationStream.streamName,
+      RECORD_SCHEMA: schema.toJson(),
+      PARTITION_KEY_FIELD: options.partitionKeyField,
+      POWERTOOLS_SERVICE_NAME: 'enrichment-processor',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      ...referenceEnvironment,
+      ...normalizationEnvironment(options.normalization, schema),
+    };
+    const network = options.vpc ? this.placeInVpc(options.vpc, options, role) : undefined;
+
     const fn = new lambda.Function(this, 'Function', {
       description: `Validates and enriches records of the streaming pipeline ${pathInStack(this)}`,
-      runtime: lambda.Runtime.NODEJS_24_X,
+      ...(props.customHandler ? customHandlerProps(props.customHandler, environment) : bundledHandlerProps(environment)),
       architecture: lambda.Architecture.ARM_64,
-      handler: 'index.handler',
-      code: lambda.Code.fromAsset(HANDLER_ASSET),
       role,
       memorySize: options.memorySize,
       timeout: options.timeout,
@@ -293,21 +392,21 @@ export class EnrichmentProcessor extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
-      environment: {
-        OUTPUT_STREAM_NAME: props.destinationStream.streamName,
-        RECORD_SCHEMA: schema.toJson(),
-        PARTITION_KEY_FIELD: options.partitionKeyField,
-        POWERTOOLS_SERVICE_NAME: 'enrichment-processor',
-        POWERTOOLS_LOG_LEVEL: 'INFO',
-        NODE_OPTIONS: '--enable-source-maps',
-        ...referenceEnvironment,
-        ...normalizationEnvironment(options.normalization, schema),
-      },
+      ...network,
     });
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
+      reason: 'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.'
+        + (network ? ' In a VPC, the same holds for ec2:DescribeNetworkInterfaces and ec2:DescribeSubnets, which Lambda calls with this role to manage the function\'s network interfaces.' : ''),
     });
+    if (network && options.vpcEndpoints) {
+      const endpoints = this.addVpcEndpoints(network.vpc, network.vpcSubnets, network.securityGroups);
+      this.vpcEndpoints = endpoints.endpoints;
+      this.vpcEndpointConnections = endpoints.connections;
+      // The event source mapping (a child of the function) starts reading once the network path exists: in isolated
+      // subnets, batches read earlier would fail and use up their retries.
+      fn.node.addDependency(...endpoints.endpoints);
+    }
     for (const rule of ['Serverless-LambdaDLQ', 'NIST.800.53.R5-LambdaDLQ', 'HIPAA.Security-LambdaDLQ']) {
       Validations.of(fn).acknowledge({
         id: rule,
@@ -357,6 +456,69 @@ export class EnrichmentProcessor extends Construct {
     return table;
   }
 
+  /** The function's VPC placement, and the permissions Lambda needs to manage its network interfaces with the role. */
+  private placeInVpc(vpc: ec2.IVpc, options: EnrichmentProcessorOptions, role: iam.IRole) {
+    const vpcSubnets = options.vpcSubnets ?? defaultSubnets(vpc);
+    const securityGroups = options.securityGroups ?? [this.newSecurityGroup(vpc)];
+    const arn = (resource: string, resourceName: string) => Stack.of(this).formatArn({ service: 'ec2', resource, resourceName });
+    // EC2 chooses interface ids at creation, so interfaces can only be named by pattern, limited to this account and region.
+    const networkInterfaces = arn('network-interface', '*');
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['ec2:CreateNetworkInterface'],
+      resources: [
+        networkInterfaces,
+        ...vpc.selectSubnets(vpcSubnets).subnetIds.map(id => arn('subnet', id)),
+        ...securityGroups.map(group => arn('security-group', group.securityGroupId)),
+      ],
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+      resources: [networkInterfaces],
+    }));
+    role.addToPrincipalPolicy(new iam.PolicyStatement({
+      actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'],
+      resources: ['*'],
+    }));
+    Validations.of(role).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${NETWORK_INTERFACES_FINDING}]`,
+      reason: 'Lambda creates, deletes and re-addresses the function\'s network interfaces with this role, and EC2 assigns '
+        + 'their ids at creation, so they can only be named by pattern: network interfaces of this account and region. '
+        + 'ec2:CreateNetworkInterface is further limited to the function\'s subnets and security groups.',
+    });
+    return { vpc, vpcSubnets, securityGroups };
+  }
+
+  private newSecurityGroup(vpc: ec2.IVpc): ec2.SecurityGroup {
+    const group = new ec2.SecurityGroup(this, 'SecurityGroup', {
+      vpc,
+      description: `Enrichment processor ${pathInStack(this)}: no inbound, HTTPS outbound`,
+      allowAllOutbound: false,
+    });
+    // The handler only calls AWS APIs, through the VPC endpoints or NAT; nothing calls the function over the network.
+    group.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(HTTPS_PORT), 'HTTPS to AWS APIs through VPC endpoints or NAT');
+    return group;
+  }
+
+  private addVpcEndpoints(vpc: ec2.IVpc, subnets: ec2.SubnetSelection, clients: ec2.ISecurityGroup[]) {
+    const securityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
+      vpc,
+      description: `Interface endpoints of the enrichment processor ${pathInStack(this)}: HTTPS from the processor`,
+      allowAllOutbound: false,
+    });
+    const connections = new ec2.Connections({ securityGroups: [securityGroup], defaultPort: ec2.Port.tcp(HTTPS_PORT) });
+    for (const client of clients) {
+      // An ingress rule only: the clients' own rules (possibly of groups the user manages) stay untouched.
+      securityGroup.addIngressRule(client, ec2.Port.tcp(HTTPS_PORT), `HTTPS from ${client.node.path}`);
+    }
+    const endpoints: ec2.IVpcEndpoint[] = [
+      ...GATEWAY_ENDPOINTS.map(({ id, service }) => new ec2.GatewayVpcEndpoint(this, id, { vpc, service, subnets: [subnets] })),
+      ...INTERFACE_ENDPOINTS.map(({ id, service }) => new ec2.InterfaceVpcEndpoint(this, id, {
+        vpc, service, subnets, privateDnsEnabled: true, securityGroups: [securityGroup], open: false,
+      })),
+    ];
+    return { endpoints, connections };
+  }
+
   /**
    * Errors of the processor function (sum over the period).
    *
@@ -387,6 +549,75 @@ export class EnrichmentProcessor extends Construct {
 
 /** The field the handler stamps on every record (lambda-src/enrichment-processor/enrich.ts). */
 const PROCESSED_AT_FIELD = 'processed_at';
+
+const HTTPS_PORT = 443;
+
+/** How cdk-nag names the network interface pattern of the role's policy in its findings. */
+const NETWORK_INTERFACES_FINDING = 'arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/*';
+
+/**
+ * Endpoints of a processor in a VPC. DynamoDB (reference data) and Kinesis (the destination stream) are what the
+ * bundled handler calls; S3, SQS and CloudWatch Logs are the pipeline's other services, which custom handlers and
+ * other clients in the subnets call. Gateway endpoints cost nothing.
+ */
+const GATEWAY_ENDPOINTS = [
+  { id: 'DynamoDbEndpoint', service: ec2.GatewayVpcEndpointAwsService.DYNAMODB },
+  { id: 'S3Endpoint', service: ec2.GatewayVpcEndpointAwsService.S3 },
+];
+const INTERFACE_ENDPOINTS = [
+  { id: 'KinesisStreamsEndpoint', service: ec2.InterfaceVpcEndpointAwsService.KINESIS_STREAMS },
+  { id: 'SqsEndpoint', service: ec2.InterfaceVpcEndpointAwsService.SQS },
+  { id: 'LogsEndpoint', service: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS },
+];
+
+/** Private subnets with a NAT route, else isolated subnets (AWS through the endpoints); never public subnets. */
+function defaultSubnets(vpc: ec2.IVpc): ec2.SubnetSelection {
+  if (vpc.privateSubnets.length > 0) {
+    return { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
+  }
+  if (vpc.isolatedSubnets.length > 0) {
+    return { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+  }
+  throw new Error('Invalid EnrichmentProcessorProps.vpc: it has neither private nor isolated subnets. '
+    + 'Allowed: a VPC with private subnets (with egress) or isolated subnets, or vpcSubnets that choose subnets.');
+}
+
+/** The bundled Node.js handler. */
+function bundledHandlerProps(environment: Record<string, string>) {
+  return {
+    code: lambda.Code.fromAsset(HANDLER_ASSET),
+    handler: 'index.handler',
+    runtime: lambda.Runtime.NODEJS_24_X,
+    // Stack traces point into lambda-src/ through the bundle's source map; a custom handler sets its own NODE_OPTIONS.
+    environment: { ...environment, NODE_OPTIONS: '--enable-source-maps' },
+  };
+}
+
+/** A custom handler, after checking that its code, runtime and handler fit together and its variables are its own. */
+function customHandlerProps(custom: CustomHandlerOptions, environment: Record<string, string>) {
+  const prop = (name: string) => `EnrichmentProcessorProps.customHandler.${name}`;
+  const imageCode = custom.code instanceof lambda.EcrImageCode || custom.code instanceof lambda.AssetImageCode;
+  const codeKind = imageCode ? 'code is a container image' : 'code is not a container image';
+  if ((custom.runtime === lambda.Runtime.FROM_IMAGE) !== imageCode) {
+    throw new Error(`Invalid ${prop('runtime')}: ${custom.runtime.name}. `
+      + `Allowed: ${imageCode ? 'Runtime.FROM_IMAGE' : 'a runtime other than Runtime.FROM_IMAGE'}, because ${codeKind}.`);
+  }
+  if (custom.handler.trim() === '' || (custom.handler === lambda.Handler.FROM_IMAGE) !== imageCode) {
+    throw new Error(`Invalid ${prop('handler')}: "${custom.handler}". `
+      + `Allowed: ${imageCode ? 'Handler.FROM_IMAGE' : 'an entry point such as index.handler'}, because ${codeKind}.`);
+  }
+  const taken = Object.keys(custom.environment ?? {}).find(key => Object.keys(environment).includes(key));
+  if (taken !== undefined) {
+    throw new Error(`Invalid ${prop('environment')}: "${taken}". `
+      + `Allowed: variables the processor does not set (it sets ${Object.keys(environment).join(', ')}).`);
+  }
+  return {
+    code: custom.code,
+    handler: custom.handler,
+    runtime: custom.runtime,
+    environment: { ...environment, ...custom.environment },
+  };
+}
 
 /** Lets the role read the table and returns the handler's environment for it. */
 function readReferenceData(table: dynamodb.ITable, options: ReturnType<typeof resolveReferenceData>, role: iam.IRole): Record<string, string> {
@@ -458,8 +689,21 @@ function resolveOptions(props: EnrichmentProcessorOptions) {
     timeout: props.timeout ?? defaults.timeout,
     logRetention: props.logRetention ?? DEFAULTS.logRetention,
     normalization: props.normalization ?? {},
+    vpc: props.vpc,
+    vpcSubnets: props.vpcSubnets,
+    securityGroups: props.securityGroups,
+    vpcEndpoints: props.vpcEndpoints ?? DEFAULTS.processor.vpcEndpoints,
   };
   const prop = (name: string) => `EnrichmentProcessorProps.${name}`;
+  const networkOptions = { vpcSubnets: props.vpcSubnets, securityGroups: props.securityGroups, vpcEndpoints: props.vpcEndpoints };
+  for (const [name, value] of Object.entries(networkOptions)) {
+    if (value !== undefined && props.vpc === undefined) {
+      throw new Error(`Invalid ${prop(name)}: set without vpc. Allowed: only together with EnrichmentProcessorProps.vpc.`);
+    }
+  }
+  if (props.securityGroups?.length === 0) {
+    throw new Error(`Invalid ${prop('securityGroups')}: []. Allowed: at least one security group, or none given for a new one.`);
+  }
   validateIntegerInRange(prop('batchSize'), resolved.batchSize, defaults.batchSizeRange.min, defaults.batchSizeRange.max);
   validateDurationInRange(prop('maxBatchingWindow'), resolved.maxBatchingWindow,
     defaults.maxBatchingWindowSecondsRange.min, defaults.maxBatchingWindowSecondsRange.max, 'seconds');

@@ -5,15 +5,17 @@ import { PipelinePreset } from '../../src';
 describe('PipelinePreset', () => {
   // The rows of PRODUCT.md's preset table that this release implements.
   test.each([
-    [PipelinePreset.DEV, 'dev', StreamMode.PROVISIONED, 1, 24, false],
-    [PipelinePreset.STAGING, 'staging', StreamMode.ON_DEMAND, undefined, 72, true],
-    [PipelinePreset.PROD, 'prod', StreamMode.ON_DEMAND, undefined, 168, true],
-  ])('%#: %s', (preset, name, streamMode, shardCount, retentionHours, enhancedFanOut) => {
+    [PipelinePreset.DEV, 'dev', StreamMode.PROVISIONED, 1, 24, false, 256, 60],
+    [PipelinePreset.STAGING, 'staging', StreamMode.ON_DEMAND, undefined, 72, true, 1024, 120],
+    [PipelinePreset.PROD, 'prod', StreamMode.ON_DEMAND, undefined, 168, true, 1024, 120],
+  ])('%#: %s', (preset, name, streamMode, shardCount, retentionHours, enhancedFanOut, memoryMiB, timeoutSeconds) => {
     expect(preset.name).toBe(name);
     expect(preset.settings.enhancedFanOut).toBe(enhancedFanOut);
     expect(preset.settings.streamMode).toBe(streamMode);
     expect(preset.settings.shardCount).toBe(shardCount);
     expect(preset.settings.retentionPeriod.toHours()).toBe(retentionHours);
+    expect(preset.settings.processorMemorySize).toBe(memoryMiB);
+    expect(preset.settings.processorTimeout?.toSeconds()).toBe(timeoutSeconds);
   });
 
   test('custom presets carry their settings', () => {
