@@ -1,5 +1,6 @@
 import type { DedupConfig } from './deduplicate';
 import { PROCESSED_AT_FIELD } from './enrich';
+import { GeoConfig, parseGeoPrefixes } from './geo';
 import { isJsonObject } from './json';
 import { NormalizationConfig } from './normalize';
 import type { ReferenceConfig } from './reference';
@@ -32,6 +33,8 @@ export interface ProcessorConfig {
   readonly sessions?: SessionConfig;
   /** Deduplication by event id; off when absent. */
   readonly dedup?: DedupConfig;
+  /** geo_location derivation; off when absent. */
+  readonly geo?: GeoConfig;
 }
 
 /** A misconfigured function must not start, so every message names the variable to fix. */
@@ -52,7 +55,30 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): P
     normalization: loadNormalizationConfig(env, schema),
     deadLetterQueueUrl: requireVar(env, 'DEAD_LETTER_QUEUE_URL'),
     ...loadStateConfig(env, schema),
+    geo: loadGeoConfig(env, schema),
   };
+}
+
+function loadGeoConfig(env: Readonly<Record<string, string | undefined>>, schema: RecordSchema): GeoConfig | undefined {
+  const profileAttribute = optionalVar(env, 'GEO_PROFILE_ATTRIBUTE');
+  const ipField = optionalVar(env, 'GEO_IP_FIELD');
+  const prefixes = optionalVar(env, 'GEO_IP_PREFIXES');
+  if (profileAttribute === undefined && ipField === undefined) {
+    if (prefixes !== undefined) {
+      throw new ConfigError('GEO_IP_PREFIXES', 'is set but GEO_IP_FIELD is not; set the record field that holds the IP address');
+    }
+    return undefined;
+  }
+  if (profileAttribute !== undefined && optionalVar(env, 'REFERENCE_TABLE_NAME') === undefined) {
+    throw new ConfigError('GEO_PROFILE_ATTRIBUTE', 'needs reference data (REFERENCE_TABLE_NAME): the location is read from the profile');
+  }
+  if (ipField !== undefined && !schema.fields.some((spec) => spec.name === ipField && spec.type === 'string')) {
+    throw new ConfigError('GEO_IP_FIELD', `names "${ipField}", which is not a string field of RECORD_SCHEMA`);
+  }
+  if (ipField !== undefined && prefixes === undefined) {
+    throw new ConfigError('GEO_IP_FIELD', 'is set but GEO_IP_PREFIXES is not; give the prefix table to look addresses up in');
+  }
+  return { profileAttribute, ipField, prefixes: prefixes === undefined ? [] : parseGeoPrefixes(prefixes) };
 }
 
 export const STATE_DEFAULTS = {

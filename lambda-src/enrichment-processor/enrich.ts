@@ -1,8 +1,8 @@
+import { GEO_LOCATION_FIELD } from './geo';
 import { JsonObject, ownField } from './json';
 
 export const PROCESSED_AT_FIELD = 'processed_at';
 export const SESSION_ID_FIELD = 'session_id';
-export const GEO_LOCATION_FIELD = 'geo_location';
 
 export type Clock = () => Date;
 

@@ -7,6 +7,7 @@ import { SQSClient } from '@aws-sdk/client-sqs';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { Context, KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { loadConfig } from './config';
+import { PrefixMatcher } from './geo';
 import { LruCache } from './lru-cache';
 import { processBatch, ReferenceDeps } from './process-batch';
 import { Profile } from './reference';
@@ -35,6 +36,8 @@ const reference: ReferenceDeps | undefined = config.reference && {
   cache: new LruCache<Profile>(config.reference.cacheSize, config.reference.cacheTtlSeconds * 1000, Date.now),
 };
 
+const geo = config.geo && { config: config.geo, matcher: new PrefixMatcher(config.geo.prefixes) };
+
 export async function handler(event: KinesisStreamEvent, context: Context): Promise<KinesisStreamBatchResponse> {
   logger.addContext(context);
   // Debug logs of this invocation are kept for the share set by POWERTOOLS_LOGGER_SAMPLE_RATE.
@@ -48,6 +51,7 @@ export async function handler(event: KinesisStreamEvent, context: Context): Prom
       logger,
       metrics,
       reference,
+      geo,
       clock: () => new Date(),
       sleep,
       random: Math.random,

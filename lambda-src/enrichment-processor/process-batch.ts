@@ -5,6 +5,7 @@ import { DeadLetter, deadLetterBody, describeRecord, SendMessageBatchClient, sen
 import { DecodeError, decodeRecordData } from './decode';
 import { BatchWriteItemClient, claimEvents, confirmDelivered, EventClaim } from './deduplicate';
 import { Clock, DerivedFields, enrichRecord, selectPartitionKey } from './enrich';
+import { deriveGeoLocation, GeoConfig, PrefixMatcher } from './geo';
 import { JsonObject, ownField } from './json';
 import { LruCache } from './lru-cache';
 import { normalizeRecord } from './normalize';
@@ -49,6 +50,8 @@ export interface BatchDeps extends RetryDeps {
   /** DynamoDB, for the state table of sessionization and deduplication. */
   readonly state?: BatchGetItemClient & PutItemClient & BatchWriteItemClient;
   readonly metrics?: ProcessorMetrics;
+  /** geo_location derivation, with the prefix table compiled once per execution environment; off when absent. */
+  readonly geo?: { readonly config: GeoConfig; readonly matcher: PrefixMatcher };
   /** Milliseconds from an arbitrary origin, for latencies. */
   readonly monotonic?: () => number;
 }
@@ -204,9 +207,11 @@ export async function processBatch(records: readonly KinesisStreamRecord[], deps
     if (!candidateSet.has(i)) {
       continue;
     }
+    const profile = deps.reference === undefined ? undefined : profileOf(payloadOf(i), deps.reference.config, lookup!);
     const derived: DerivedFields = {
       ...(sessions === undefined ? {} : { sessionId: sessions.sessionIds.get(i) ?? null }),
-      ...(deps.reference === undefined ? {} : { profile: profileOf(payloadOf(i), deps.reference.config, lookup!) }),
+      ...(profile === undefined ? {} : { profile }),
+      ...(deps.geo === undefined ? {} : { geoLocation: deriveGeoLocation(p.payload, profile?.profile, deps.geo.config, deps.geo.matcher) }),
     };
     const prepared = buildEntry(records[i], p.payload, config, deps.clock, derived);
     if (prepared.ok) {

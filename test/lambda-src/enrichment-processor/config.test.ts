@@ -1,4 +1,4 @@
-import { REQUIRED_ENV } from './fixtures';
+import { REQUIRED_ENV, SEED_SCHEMA_JSON } from './fixtures';
 import { ConfigError, loadConfig, parseSchema } from '../../../lambda-src/enrichment-processor/config';
 
 const VALID_ENV = REQUIRED_ENV;
@@ -106,5 +106,62 @@ describe('parseSchema', () => {
     ['a non-boolean required', '{"fields":[{"name":"a","type":"string","required":"yes"}]}', 'RECORD_SCHEMA fields[0] (field "a") has a non-boolean "required"'],
   ])('rejects %s', (_, json, message) => {
     expect(() => parseSchema(json, 'RECORD_SCHEMA')).toThrow(message);
+  });
+});
+
+describe('state configuration', () => {
+  const withState = (extra: Record<string, string>) => loadConfig({ ...VALID_ENV, STATE_TABLE_NAME: 'state', ...extra });
+
+  test('is off unless STATE_TABLE_NAME is set', () => {
+    const config = loadConfig(VALID_ENV);
+    expect([config.sessions, config.dedup]).toEqual([undefined, undefined]);
+  });
+
+  test('defaults: sessions by user_id and timestamp with a 30-minute gap; dedup by event_id for 24 hours', () => {
+    expect(withState({ SESSION_GAP_SECONDS: '1800', DEDUP_WINDOW_SECONDS: '86400' })).toEqual(expect.objectContaining({
+      sessions: { tableName: 'state', keyField: 'user_id', timestampField: 'timestamp', gapSeconds: 1800 },
+      dedup: { tableName: 'state', idField: 'event_id', windowSeconds: 86_400 },
+    }));
+    expect(withState({ DEDUP_WINDOW_SECONDS: '60' }).sessions).toBeUndefined();
+  });
+
+  test.each([
+    [{ SESSION_GAP_SECONDS: '59' }, 'SESSION_GAP_SECONDS must be an integer from 60 to 86400, got "59"'],
+    [{ DEDUP_WINDOW_SECONDS: 'a day' }, 'DEDUP_WINDOW_SECONDS must be an integer from 60 to 604800, got "a day"'],
+    [{ SESSION_GAP_SECONDS: '60', SESSION_KEY_FIELD: 'metadata' }, 'SESSION_KEY_FIELD names "metadata", which is not a string field of RECORD_SCHEMA'],
+    [{ SESSION_GAP_SECONDS: '60', SESSION_TIMESTAMP_FIELD: 'page' }, 'SESSION_TIMESTAMP_FIELD names "page", which is not a timestamp field of RECORD_SCHEMA'],
+    [{ DEDUP_WINDOW_SECONDS: '60', DEDUP_ID_FIELD: 'nope' }, 'DEDUP_ID_FIELD names "nope", which is not a string field of RECORD_SCHEMA'],
+    [{}, 'STATE_TABLE_NAME is set but neither SESSION_GAP_SECONDS nor DEDUP_WINDOW_SECONDS is; set one to use the table'],
+  ])('rejects %p', (extra, message) => {
+    expect(() => withState(extra)).toThrow(message);
+  });
+
+  test('rejects tuning without a table', () => {
+    expect(() => loadConfig({ ...VALID_ENV, DEDUP_WINDOW_SECONDS: '60' }))
+      .toThrow('DEDUP_WINDOW_SECONDS is set but STATE_TABLE_NAME is not; sessionization and deduplication keep their state in that table');
+  });
+});
+
+describe('geo configuration', () => {
+  const PREFIXES = JSON.stringify([{ cidr: '203.0.113.0/24', location: { country: 'NZ' } }]);
+  const ipSchema = JSON.stringify({ fields: [...JSON.parse(SEED_SCHEMA_JSON).fields, { name: 'client_ip', type: 'string' }] });
+
+  test('is off unless a source is set', () => {
+    expect(loadConfig(VALID_ENV).geo).toBeUndefined();
+  });
+
+  test('reads the profile attribute and the IP lookup', () => {
+    expect(loadConfig({
+      ...VALID_ENV, RECORD_SCHEMA: ipSchema, REFERENCE_TABLE_NAME: 'profiles', GEO_PROFILE_ATTRIBUTE: 'home', GEO_IP_FIELD: 'client_ip', GEO_IP_PREFIXES: PREFIXES,
+    }).geo).toEqual({ profileAttribute: 'home', ipField: 'client_ip', prefixes: [{ cidr: '203.0.113.0/24', location: { country: 'NZ' } }] });
+  });
+
+  test.each([
+    [{ GEO_IP_PREFIXES: PREFIXES }, 'GEO_IP_PREFIXES is set but GEO_IP_FIELD is not'],
+    [{ GEO_PROFILE_ATTRIBUTE: 'home' }, 'GEO_PROFILE_ATTRIBUTE needs reference data (REFERENCE_TABLE_NAME)'],
+    [{ GEO_IP_FIELD: 'page' }, 'GEO_IP_FIELD is set but GEO_IP_PREFIXES is not'],
+    [{ GEO_IP_FIELD: 'metadata', GEO_IP_PREFIXES: PREFIXES }, 'GEO_IP_FIELD names "metadata", which is not a string field of RECORD_SCHEMA'],
+  ])('rejects %p', (extra, message) => {
+    expect(() => loadConfig({ ...VALID_ENV, ...extra })).toThrow(message);
   });
 });

@@ -16,6 +16,7 @@ import {
   seedEvent,
   throttled,
 } from './fixtures';
+import { PrefixMatcher } from '../../../lambda-src/enrichment-processor/geo';
 import { LruCache } from '../../../lambda-src/enrichment-processor/lru-cache';
 import { describeRecord, prepareRecord, processBatch } from '../../../lambda-src/enrichment-processor/process-batch';
 import { Profile } from '../../../lambda-src/enrichment-processor/reference';
@@ -324,6 +325,24 @@ describe('processBatch with reference data', () => {
         }
       },
     ));
+  });
+});
+
+describe('processBatch with geo_location', () => {
+  test('takes the location from the profile, else from the IP prefix table, else null', async () => {
+    const records = [
+      kinesisRecord(seedEvent(0, { client_ip: '203.0.113.9' }), 0),
+      kinesisRecord(seedEvent(1, { client_ip: '203.0.113.9' }), 1),
+      kinesisRecord(seedEvent(2, { client_ip: '198.51.100.1' }), 2),
+    ];
+    const prefixes = [{ cidr: '203.0.113.0/24', location: { country: 'NZ' } }];
+    const dynamo = new FakeDynamo(new Map([['user-0', { ...profileItem('user-0'), home: { M: { country: { S: 'IE' } } } }]]));
+    const { client, deps } = setup();
+    const geo = { config: { profileAttribute: 'home', ipField: 'client_ip', prefixes }, matcher: new PrefixMatcher(prefixes) };
+
+    await processBatch(records, { ...deps, geo, reference: { config: REFERENCE_CONFIG, client: dynamo, cache: new LruCache<Profile>(10, 1000, () => 0) } });
+
+    expect(client.calls.flat().map((e) => JSON.parse(e.data).geo_location)).toEqual([{ country: 'IE' }, { country: 'NZ' }, null]);
   });
 });
 
