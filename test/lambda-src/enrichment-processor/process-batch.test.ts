@@ -340,7 +340,9 @@ describe('processBatch with geo_location', () => {
     const { client, deps } = setup();
     const geo = { config: { profileAttribute: 'home', ipField: 'client_ip', prefixes }, matcher: new PrefixMatcher(prefixes) };
 
-    await processBatch(records, { ...deps, geo, reference: { config: REFERENCE_CONFIG, client: dynamo, cache: new LruCache<Profile>(10, 1000, () => 0) } });
+    const reference = { config: REFERENCE_CONFIG, client: dynamo, cache: new LruCache<Profile>(10, 1000, () => 0) };
+
+    await processBatch(records, { ...deps, geo, reference });
 
     expect(client.calls.flat().map((e) => JSON.parse(e.data).geo_location)).toEqual([{ country: 'IE' }, { country: 'NZ' }, null]);
   });
