@@ -7,6 +7,10 @@ export * from './ingest/kinesis-agent-producer';
 export { DataProcessingOption, InitialPosition, LogFormat, PartitionKeyOption } from './ingest/kinesis-agent-config';
 export type { KinesisAgentFlow, LogToJsonOptions } from './ingest/kinesis-agent-config';
 export * from './processing/enrichment-processor';
+// The options only; the functions that apply them are internal.
+export type { DeduplicationOptions, SessionizationOptions } from './processing/processor-state';
+export type { GeoIpPrefix, GeoLocationOptions } from './processing/geo-location';
+export * from './processing/processor-metric';
 export * from './sinks/s3-data-lake-sink';
 export * from './monitoring/pipeline-dashboard';
 export * from './streaming-pipeline';

@@ -166,6 +166,7 @@ export class StreamingPipeline extends Construct {
       ...shared,
       memorySize: props.processor?.memorySize ?? this.preset.settings.processorMemorySize,
       timeout: props.processor?.timeout ?? this.preset.settings.processorTimeout,
+      deduplication: props.processor?.deduplication ?? (this.preset.settings.deduplication ? {} : undefined),
       sourceStream: this.ingestStream.stream,
       sourceConsumer: enhancedFanOut ? this.ingestStream.addConsumer(DEFAULTS.processor.consumerName) : undefined,
       destinationStream: this.enrichedStream.stream,

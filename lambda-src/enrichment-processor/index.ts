@@ -16,8 +16,9 @@ import { Profile } from './reference';
 // and warm invocations reuse the clients' connections and the reference cache.
 const config = loadConfig(process.env);
 const logger = new Logger();
-// Namespace and service come from POWERTOOLS_METRICS_NAMESPACE and POWERTOOLS_SERVICE_NAME.
-const metrics = new Metrics();
+// Namespace and service come from POWERTOOLS_METRICS_NAMESPACE and POWERTOOLS_SERVICE_NAME; the function name
+// tells apart processors of several pipelines in one account.
+const metrics = new Metrics({ defaultDimensions: { FunctionName: process.env.AWS_LAMBDA_FUNCTION_NAME ?? 'local' } });
 // Every client's retries are ours, because ours retry only the items that failed: SDK retries underneath would
 // multiply attempts. Timeouts turn a hung connection into a retriable error instead of a Lambda timeout that
 // replays the batch. HTTP/1.1 everywhere: the Kinesis client defaults to HTTP/2, which kinesalite does not speak,

@@ -49,6 +49,8 @@ export const DEFAULTS = {
     consumerName: 'enrichment-processor',
     /** SQS maximum, so failed-batch pointers survive long enough to be replayed. */
     deadLetterRetention: Duration.days(14),
+    /** SQS maximum: invalid records travel with their data, and a Kinesis record can be 1 MiB. */
+    deadLetterMaxMessageBytes: 1_048_576,
     /** A processor placed in a VPC brings the endpoints it needs, so that isolated subnets work and NAT is not paid per GB. */
     vpcEndpoints: true,
   },
@@ -62,6 +64,25 @@ export const DEFAULTS = {
     /** Our choice: a profile change reaches the stream within 5 minutes; 0 turns caching off. */
     cacheTtl: Duration.seconds(300),
     cacheTtlSecondsRange: { min: 0, max: 86_400 },
+  },
+  state: {
+    /** The seed: a user's session ends after 30 minutes without events. */
+    sessionGap: Duration.minutes(30),
+    sessionGapSecondsRange: { min: 60, max: 86_400 },
+    sessionKeyField: SEED_PARTITION_KEY_FIELD,
+    /** The seed event's time field. */
+    sessionTimestampField: 'timestamp',
+    /** The seed event's id, documented as the deduplication key. */
+    dedupIdField: 'event_id',
+    /** Our choice: longer than a batch can be retried (retry attempts, record age) and than producers' retries. */
+    dedupWindow: Duration.hours(24),
+    dedupWindowSecondsRange: { min: 60, max: 7 * 86_400 },
+  },
+  processorObservability: {
+    /** The CloudWatch namespace of the processor's embedded metrics. */
+    metricsNamespace: 'StreamingPipeline',
+    /** Our choice: debug logs (one line per record) for 1 % of invocations, enough to follow records at little cost. */
+    debugLogSampleRate: 0.01,
   },
   dataLake: {
     dataOutputPrefix: 'data/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/',
@@ -135,6 +156,7 @@ export interface PresetValues {
   readonly httpWebAcl: boolean;
   readonly processorMemorySizeMiB: number;
   readonly processorTimeout: Duration;
+  readonly deduplication: boolean;
 }
 
 /**
@@ -168,6 +190,7 @@ export const PRESET_TABLE: Record<'dev' | 'staging' | 'prod', PresetValues> = {
     enhancedFanOut: false,
     httpWebAcl: false,
     ...PROCESSOR_SIZING.dev,
+    deduplication: false,
   },
   // 72 hours is our choice for staging: the pattern leaves it open, and three days cover a weekend.
   staging: {
@@ -176,6 +199,7 @@ export const PRESET_TABLE: Record<'dev' | 'staging' | 'prod', PresetValues> = {
     enhancedFanOut: true,
     httpWebAcl: false,
     ...PROCESSOR_SIZING.productionLike,
+    deduplication: false,
   },
   prod: {
     streamMode: StreamMode.ON_DEMAND,
@@ -183,5 +207,7 @@ export const PRESET_TABLE: Record<'dev' | 'staging' | 'prod', PresetValues> = {
     enhancedFanOut: true,
     httpWebAcl: true,
     ...PROCESSOR_SIZING.productionLike,
+    // The issue's choice: duplicates from producer and batch retries are dropped in prod, at two writes per record.
+    deduplication: true,
   },
 };

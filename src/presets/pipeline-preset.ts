@@ -41,6 +41,13 @@ export interface PresetSettings {
    * @default - the `EnrichmentProcessor` default, 60 seconds
    */
   readonly processorTimeout?: Duration;
+  /**
+   * Whether the processor drops repeats of an event id (`EnrichmentProcessorOptions.deduplication` with its
+   * defaults) unless the pipeline's processor options say otherwise.
+   *
+   * @default false
+   */
+  readonly deduplication?: boolean;
 }
 
 /**
@@ -54,7 +61,7 @@ export class PipelinePreset {
   public static readonly STAGING = PipelinePreset.fromTable('staging');
   /**
    * Production: on-demand streams, 7 days retention, enhanced fan-out, WAF in front of HTTP ingestion, a 1,024 MiB
-   * processor with a 120-second timeout.
+   * processor with a 120-second timeout that drops duplicate events.
    */
   public static readonly PROD = PipelinePreset.fromTable('prod');
 
@@ -78,6 +85,7 @@ export class PipelinePreset {
       httpWebAcl: values.httpWebAcl,
       processorMemorySize: values.processorMemorySizeMiB,
       processorTimeout: values.processorTimeout,
+      deduplication: values.deduplication,
     });
   }
 

@@ -12,9 +12,13 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { QueueFailureDestination } from './dead-letter-destination';
+import { GeoLocationOptions, geoLocationEnvironment } from './geo-location';
+import { ProcessorMetric } from './processor-metric';
+import { DeduplicationOptions, processorState, SessionizationOptions } from './processor-state';
 import { grantStreamWrite } from '../ingest/stream-grants';
 import { pathInStack } from '../internal/describe';
 import { encryptedLogGroup } from '../internal/encrypted-log-group';
+import { encryptedTable } from '../internal/encrypted-table';
 import { givenOrNewKey } from '../internal/encryption-key';
 import { ManagedPolicyRole } from '../internal/managed-policy-role';
 import { validateDurationInRange, validateIntegerInRange } from '../internal/validation';
@@ -216,6 +220,32 @@ export interface EnrichmentProcessorOptions {
    */
   readonly customHandler?: CustomHandlerOptions;
   /**
+   * Turns on sessionization (`session_id` on every record) with these options.
+   *
+   * @default - no sessionization
+   */
+  readonly sessionization?: SessionizationOptions;
+  /**
+   * Turns on deduplication by event id with these options. The `PROD` preset turns it on with the defaults.
+   *
+   * @default - no deduplication
+   */
+  readonly deduplication?: DeduplicationOptions;
+  /**
+   * The table that holds sessionization and deduplication state. Its partition key must be a string named `pk` and
+   * its TTL attribute `expires_at`.
+   *
+   * @default - a new table (on-demand, TTL, point-in-time recovery, encrypted with the processor's key) when
+   * sessionization or deduplication is on
+   */
+  readonly stateTable?: dynamodb.ITable;
+  /**
+   * Turns on `geo_location` with these sources.
+   *
+   * @default - no geo_location
+   */
+  readonly geoLocation?: GeoLocationOptions;
+  /**
    * The VPC to run the function in. Its role then gets the network interface permissions Lambda needs: creating
    * interfaces only in the chosen subnets with the function's security groups, describing, deleting and
    * re-addressing network interfaces of this account and region.
@@ -309,6 +339,12 @@ export class EnrichmentProcessor extends Construct {
    */
   public readonly referenceTable?: dynamodb.ITable;
   /**
+   * The table of sessionization and deduplication state.
+   *
+   * @default - none unless `sessionization` or `deduplication` is on
+   */
+  public readonly stateTable?: dynamodb.ITable;
+  /**
    * The VPC endpoints the construct created: DynamoDB and S3 (gateway), Kinesis Data Streams, SQS and CloudWatch
    * Logs (interface).
    *
@@ -332,15 +368,18 @@ export class EnrichmentProcessor extends Construct {
         + `Allowed: a field of the record schema (${schema.fields.map(field => field.name).join(', ')}).`);
     }
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    const createsTable = props.referenceData !== undefined && props.referenceData.table === undefined;
+    const createsTable = (props.referenceData !== undefined && props.referenceData.table === undefined)
+      || ((props.sessionization !== undefined || (props.deduplication !== undefined && props.deduplication.enabled !== false))
+        && props.stateTable === undefined);
     const encryptionKey = givenOrNewKey(this, props.encryptionKey,
-      createsTable ? 'the dead-letter queue and the reference table' : 'the dead-letter queue', removalPolicy);
+      createsTable ? 'the dead-letter queue and the processor tables' : 'the dead-letter queue', removalPolicy);
 
     const deadLetterQueue = new sqs.Queue(this, 'DeadLetterQueue', {
       encryption: sqs.QueueEncryption.KMS,
       encryptionMasterKey: encryptionKey,
       enforceSSL: true,
       retentionPeriod: DEFAULTS.processor.deadLetterRetention,
+      maxMessageSizeBytes: DEFAULTS.processor.deadLetterMaxMessageBytes,
       removalPolicy,
     });
     for (const rule of ['AwsSolutions-SQS3', 'Serverless-SQSRedrivePolicy']) {
@@ -366,18 +405,42 @@ export class EnrichmentProcessor extends Construct {
     let referenceEnvironment: Record<string, string> = {};
     if (props.referenceData) {
       const referenceOptions = resolveReferenceData(props.referenceData, schema);
-      this.referenceTable = props.referenceData.table ?? this.newReferenceTable(referenceOptions.keyAttribute, encryptionKey, removalPolicy);
+      this.referenceTable = props.referenceData.table ?? encryptedTable(this, 'ReferenceTable', {
+        partitionKey: referenceOptions.keyAttribute,
+        encryptionKey,
+        removalPolicy,
+        backupPlanReason: 'Point-in-time recovery (restore to any second of the last 35 days) and deletion protection are on; '
+          + 'the pipeline only reads this table. Long-term copies in an AWS Backup vault (vault, retention, copy to '
+          + 'another region or account) are the data owner\'s organisation-wide choice, made by selecting the table in their plan.',
+      });
       referenceEnvironment = readReferenceData(this.referenceTable, referenceOptions, role);
     }
 
+    const state = processorState(this, {
+      sessionization: props.sessionization,
+      deduplication: props.deduplication,
+      table: props.stateTable,
+      schema,
+      encryptionKey,
+      removalPolicy,
+      grantee: role,
+    });
+    this.stateTable = state.table;
+
+    const observability = DEFAULTS.processorObservability;
     const environment: Record<string, string> = {
       OUTPUT_STREAM_NAME: props.destinationStream.streamName,
       RECORD_SCHEMA: schema.toJson(),
       PARTITION_KEY_FIELD: options.partitionKeyField,
-      POWERTOOLS_SERVICE_NAME: 'enrichment-processor',
+      DEAD_LETTER_QUEUE_URL: deadLetterQueue.queueUrl,
+      POWERTOOLS_SERVICE_NAME: PROCESSOR_SERVICE_NAME,
       POWERTOOLS_LOG_LEVEL: 'INFO',
+      POWERTOOLS_LOGGER_SAMPLE_RATE: String(observability.debugLogSampleRate),
+      POWERTOOLS_METRICS_NAMESPACE: observability.metricsNamespace,
       ...referenceEnvironment,
       ...normalizationEnvironment(options.normalization, schema),
+      ...state.environment,
+      ...geoLocationEnvironment(props.geoLocation ?? {}, schema, props.referenceData !== undefined),
     };
     const network = options.vpc ? this.placeInVpc(options.vpc, options, role) : undefined;
 
@@ -432,28 +495,6 @@ export class EnrichmentProcessor extends Construct {
       : new KinesisEventSource(props.sourceStream, eventSourceProps));
     grantStreamWrite(props.destinationStream, fn);
     this.function = fn;
-  }
-
-  private newReferenceTable(keyAttribute: string, encryptionKey: kms.IKey, removalPolicy: RemovalPolicy): dynamodb.Table {
-    const table = new dynamodb.Table(this, 'ReferenceTable', {
-      partitionKey: { name: keyAttribute, type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
-      encryptionKey,
-      // RETAIN only covers CloudFormation; deletion protection also stops a console or API delete of the profiles.
-      deletionProtection: removalPolicy !== RemovalPolicy.DESTROY,
-      removalPolicy,
-    });
-    for (const rule of ['NIST.800.53.R5-DynamoDBInBackupPlan', 'HIPAA.Security-DynamoDBInBackupPlan']) {
-      Validations.of(table).acknowledge({
-        id: rule,
-        reason: 'Point-in-time recovery (restore to any second of the last 35 days) and deletion protection are on; '
-          + 'the pipeline only reads this table. Long-term copies in an AWS Backup vault (vault, retention, copy to '
-          + 'another region or account) are the data owner\'s organisation-wide choice, made by selecting the table in their plan.',
-      });
-    }
-    return table;
   }
 
   /** The function's VPC placement, and the permissions Lambda needs to manage its network interfaces with the role. */
@@ -545,7 +586,27 @@ export class EnrichmentProcessor extends Construct {
   public metricDeadLetterMessages(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ statistic: cloudwatch.Stats.MAXIMUM, ...props });
   }
+
+  /**
+   * One of the metrics the bundled handler publishes per batch (a custom handler publishes none unless it uses the
+   * same namespace and dimensions).
+   *
+   * @default - sum over 5 minutes (average for the ratio and the latency)
+   */
+  public metric(metricName: ProcessorMetric, props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    const averaged = metricName === ProcessorMetric.REFERENCE_CACHE_HIT_RATIO || metricName === ProcessorMetric.REFERENCE_LOOKUP_LATENCY;
+    return new cloudwatch.Metric({
+      namespace: DEFAULTS.processorObservability.metricsNamespace,
+      metricName,
+      dimensionsMap: { service: PROCESSOR_SERVICE_NAME, FunctionName: this.function.functionName },
+      statistic: averaged ? cloudwatch.Stats.AVERAGE : cloudwatch.Stats.SUM,
+      ...props,
+    });
+  }
 }
+
+/** The handler's Powertools service name: a dimension of its metrics and a key of its logs. */
+const PROCESSOR_SERVICE_NAME = 'enrichment-processor';
 
 /** The field the handler stamps on every record (lambda-src/enrichment-processor/enrich.ts). */
 const PROCESSED_AT_FIELD = 'processed_at';

@@ -25,6 +25,11 @@ function processorStack(
   return { stack, template: templateOf(stack) };
 }
 
+/** The properties of the stack's only function. */
+function functionOf(template: Template) {
+  return Object.values(template.findResources('AWS::Lambda::Function'))[0].Properties;
+}
+
 describe('EnrichmentProcessor', () => {
   test('function: Node.js 24 on arm64, tracing, JSON logs, reserved concurrency, the handler contract in its environment', () => {
     const { template } = processorStack();
@@ -42,12 +47,16 @@ describe('EnrichmentProcessor', () => {
           OUTPUT_STREAM_NAME: { Ref: Match.stringLikeRegexp('DestinationStream') },
           RECORD_SCHEMA: RecordSchema.seedEvent().toJson(),
           PARTITION_KEY_FIELD: 'user_id',
+          DEAD_LETTER_QUEUE_URL: { Ref: Match.stringLikeRegexp('DeadLetterQueue') },
           POWERTOOLS_SERVICE_NAME: 'enrichment-processor',
           POWERTOOLS_LOG_LEVEL: 'INFO',
+          POWERTOOLS_LOGGER_SAMPLE_RATE: '0.01',
+          POWERTOOLS_METRICS_NAMESPACE: 'StreamingPipeline',
           NODE_OPTIONS: '--enable-source-maps',
         },
       },
     });
+    expect(Object.keys(functionOf(template).Environment.Variables)).toHaveLength(9);
   });
 
   test('event source: the pattern\'s batch settings, partial batch responses, bisect, bounded retries, DLQ on failure', () => {
@@ -65,11 +74,12 @@ describe('EnrichmentProcessor', () => {
     });
   });
 
-  test('dead-letter queue: KMS, TLS only, 14 days', () => {
+  test('dead-letter queue: KMS, TLS only, 14 days, 1 MiB messages for invalid records with their data', () => {
     const { template } = processorStack();
     template.hasResourceProperties('AWS::SQS::Queue', {
       KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('ProcessorKey'), 'Arn'] },
       MessageRetentionPeriod: 1_209_600,
+      MaximumMessageSize: 1_048_576,
     });
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })] },
@@ -201,7 +211,6 @@ describe('EnrichmentProcessor', () => {
       referenceData: {},
       normalization: { trimFields: ['page'], dropUnknownFields: true },
     };
-    const functionOf = (template: Template) => Object.values(template.findResources('AWS::Lambda::Function'))[0].Properties;
     const mappingOf = (template: Template) => Object.values(template.findResources('AWS::Lambda::EventSourceMapping'))[0].Properties;
 
     test('replaces code, handler and runtime; keeps the event source mapping, role, environment and everything else', () => {
@@ -229,7 +238,9 @@ describe('EnrichmentProcessor', () => {
 
     test.each([
       ['a variable the processor sets', { customHandler: pythonHandler({ RECORD_SCHEMA: '{}' }) },
-        'Invalid EnrichmentProcessorProps.customHandler.environment: "RECORD_SCHEMA". Allowed: variables the processor does not set (it sets OUTPUT_STREAM_NAME, RECORD_SCHEMA, PARTITION_KEY_FIELD, POWERTOOLS_SERVICE_NAME, POWERTOOLS_LOG_LEVEL).'],
+        'Invalid EnrichmentProcessorProps.customHandler.environment: "RECORD_SCHEMA". Allowed: variables the processor does not set '
+          + '(it sets OUTPUT_STREAM_NAME, RECORD_SCHEMA, PARTITION_KEY_FIELD, DEAD_LETTER_QUEUE_URL, POWERTOOLS_SERVICE_NAME, '
+          + 'POWERTOOLS_LOG_LEVEL, POWERTOOLS_LOGGER_SAMPLE_RATE, POWERTOOLS_METRICS_NAMESPACE).'],
       ['a reference variable, with reference data on', { referenceData: {}, customHandler: pythonHandler({ REFERENCE_TABLE_NAME: 'profiles' }) },
         'Invalid EnrichmentProcessorProps.customHandler.environment: "REFERENCE_TABLE_NAME"'],
       ['Runtime.FROM_IMAGE with zip code', { customHandler: { ...pythonHandler(), runtime: lambda.Runtime.FROM_IMAGE } },

@@ -52,7 +52,7 @@ describe('EnrichmentProcessor reference data', () => {
         DeletionProtectionEnabled: true,
       },
     });
-    template.hasResourceProperties('AWS::KMS::Key', { Description: 'Encrypts the dead-letter queue and the reference table of Processor' });
+    template.hasResourceProperties('AWS::KMS::Key', { Description: 'Encrypts the dead-letter queue and the processor tables of Processor' });
     expect(environment(template)).toEqual(expect.objectContaining({
       REFERENCE_TABLE_NAME: { Ref: expect.stringMatching(/^ProcessorReferenceTable/) },
       REFERENCE_KEY_FIELD: 'user_id',

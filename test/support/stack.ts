@@ -1,5 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { EnrichmentProcessor, EnrichmentProcessorProps, IngestStream } from '../../src';
 
 /** A fresh app with one stack, no environment: everything must synthesize offline. */
 export function newStack(id = 'TestStack'): Stack {
@@ -41,4 +42,19 @@ export interface IamStatement {
 export function iamStatementsIn(template: Template): IamStatement[] {
   const policies = [template.findResources('AWS::IAM::Policy'), template.findResources('AWS::IAM::ManagedPolicy')];
   return policies.flatMap(found => Object.values(found)).flatMap(policy => policy.Properties.PolicyDocument.Statement);
+}
+
+/** An enrichment processor between two new streams in a new stack, and the stack's template. */
+export function processorStack(options: Omit<EnrichmentProcessorProps, 'sourceStream' | 'destinationStream'> = {}, stack: Stack = newStack()) {
+  const processor = new EnrichmentProcessor(stack, 'Processor', {
+    ...options,
+    sourceStream: new IngestStream(stack, 'Source').stream,
+    destinationStream: new IngestStream(stack, 'Destination').stream,
+  });
+  return { stack, processor, template: templateOf(stack) };
+}
+
+/** The environment variables of the template's only function. */
+export function functionEnvironment(template: Template): Record<string, unknown> {
+  return Object.values(template.findResources('AWS::Lambda::Function'))[0].Properties.Environment.Variables;
 }
