@@ -1,6 +1,5 @@
 import { SendMessageBatchCommand, SendMessageBatchCommandOutput } from '@aws-sdk/client-sqs';
 import type { KinesisStreamRecord } from 'aws-lambda';
-import { ChunkLimits, chunkBySize } from './groups';
 import { attemptInGroups, ItemFailure, RetryDeps, retryUndone } from './retry';
 
 /** Tells these messages apart from the event source mapping's own on-failure records in the same queue. */
@@ -8,8 +7,8 @@ export const DEAD_LETTER_SOURCE = 'cdk-streaming-pipeline/enrichment-processor';
 
 const MiB = 1024 * 1024;
 
-/** SQS quotas: 10 messages and 1 MiB per SendMessageBatch, 1 MiB per message (the queue's maximum message size). */
-export const SEND_MESSAGE_BATCH_LIMITS: ChunkLimits = { maxRecords: 10, maxBytes: MiB, maxEntryBytes: MiB };
+/** The SQS quota per message, which the construct sets as the queue's maximum message size. */
+export const MAX_DEAD_LETTER_BYTES = MiB;
 
 /** What an operator needs to fix and replay a record: why it was refused, where it came from, and its bytes. */
 export interface DeadLetterMessage {
@@ -38,7 +37,7 @@ export function describeRecord(record: KinesisStreamRecord): Record<string, stri
   };
 }
 
-export function deadLetterBody(record: KinesisStreamRecord, reasons: readonly string[], limits = SEND_MESSAGE_BATCH_LIMITS): string {
+export function deadLetterBody(record: KinesisStreamRecord, reasons: readonly string[], maxBytes = MAX_DEAD_LETTER_BYTES): string {
   const { eventID, ...position } = describeRecord(record);
   const message: DeadLetterMessage = {
     source: DEAD_LETTER_SOURCE,
@@ -52,14 +51,14 @@ export function deadLetterBody(record: KinesisStreamRecord, reasons: readonly st
     dataBytes: Buffer.byteLength(record.kinesis.data, 'base64'),
   };
   const body = asciiJson(message);
-  if (Buffer.byteLength(body, 'utf8') <= limits.maxEntryBytes) {
+  if (Buffer.byteLength(body, 'utf8') <= maxBytes) {
     return body;
   }
   // A Kinesis record can be 1 MiB, a third more in base64: more than one message holds.
   const { data, ...withoutData } = message;
   return asciiJson({
     ...withoutData,
-    dataOmitted: `${data!.length} base64 characters exceed the ${limits.maxEntryBytes}-byte message limit; read the record from the source stream at this sequence number while it is retained`,
+    dataOmitted: `${data!.length} base64 characters exceed the ${maxBytes}-byte message limit; read the record from the source stream at this sequence number while it is retained`,
   });
 }
 
@@ -79,7 +78,7 @@ export interface SendMessageBatchClient {
 export interface DeadLetterDeps extends RetryDeps {
   readonly client: SendMessageBatchClient;
   readonly queueUrl: string;
-  readonly limits?: ChunkLimits;
+  readonly maxMessageBytes?: number;
 }
 
 export interface DeadLetter {
@@ -92,34 +91,38 @@ export interface DeadLetterFailure extends ItemFailure {
   readonly index: number;
 }
 
-/** Sends dead letters with SendMessageBatch, retrying only the messages SQS did not accept. */
+/**
+ * Sends dead letters one at a time, in batch order, retrying each with backoff, and stops at the first that cannot
+ * be sent: the retry from that record sends it and the ones after it, and none of them can have been sent before,
+ * so the queue holds each invalid record once. Invalid records are rare, so a request per message costs little.
+ */
 export async function sendDeadLetters(letters: readonly DeadLetter[], deps: DeadLetterDeps): Promise<readonly DeadLetterFailure[]> {
   const lastError = new Map<DeadLetter, ItemFailure>();
-  const sendGroup = async (group: readonly DeadLetter[]): Promise<DeadLetter[]> => {
+  const sendOne = async ([letter]: readonly DeadLetter[]): Promise<DeadLetter[]> => {
     const output = await deps.client.send(new SendMessageBatchCommand({
       QueueUrl: deps.queueUrl,
-      Entries: group.map((letter) => ({ Id: String(letter.index), MessageBody: letter.body })),
+      Entries: [{ Id: String(letter.index), MessageBody: letter.body }],
     }));
-    const accepted = new Set((output.Successful ?? []).map((entry) => entry.Id));
-    const failed = new Map((output.Failed ?? []).map((entry) => [entry.Id, entry]));
-    return group.filter((letter) => {
-      const id = String(letter.index);
-      if (accepted.has(id)) {
-        return false;
-      }
-      const failure = failed.get(id);
-      lastError.set(letter, failure === undefined
-        ? { errorCode: 'MalformedResponse', errorMessage: 'SendMessageBatch reported neither success nor failure for the message' }
-        : { errorCode: failure.Code ?? 'UnknownError', errorMessage: failure.Message ?? '' });
-      return true;
-    });
+    if ((output.Successful ?? []).some((entry) => entry.Id === String(letter.index))) {
+      return [];
+    }
+    const failure = (output.Failed ?? []).find((entry) => entry.Id === String(letter.index));
+    lastError.set(letter, failure === undefined
+      ? { errorCode: 'MalformedResponse', errorMessage: 'SendMessageBatch reported neither success nor failure for the message' }
+      : { errorCode: failure.Code ?? 'UnknownError', errorMessage: failure.Message ?? '' });
+    return [letter];
   };
-  const limits = deps.limits ?? SEND_MESSAGE_BATCH_LIMITS;
-  const sizeOf = (letter: DeadLetter) => Buffer.byteLength(letter.body, 'utf8');
-  const { remaining } = await retryUndone(
-    letters,
-    (pending) => attemptInGroups(chunkBySize(pending, sizeOf, limits, 'dead-letter message'), sendGroup, lastError),
-    deps,
-  );
-  return remaining.map((letter) => ({ index: letter.index, ...lastError.get(letter)! })).sort((a, b) => a.index - b.index);
+  const maxBytes = deps.maxMessageBytes ?? MAX_DEAD_LETTER_BYTES;
+  for (const [position, letter] of letters.entries()) {
+    const size = Buffer.byteLength(letter.body, 'utf8');
+    if (size > maxBytes) {
+      throw new RangeError(`dead-letter message is ${size} bytes, over the ${maxBytes}-byte limit`);
+    }
+    const { remaining } = await retryUndone([letter], (pending) => attemptInGroups([pending], sendOne, lastError), deps);
+    if (remaining.length > 0) {
+      const error = lastError.get(letter)!;
+      return letters.slice(position).map((unsent) => ({ index: unsent.index, ...error }));
+    }
+  }
+  return [];
 }

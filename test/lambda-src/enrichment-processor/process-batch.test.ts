@@ -137,15 +137,24 @@ describe('processBatch', () => {
     });
   });
 
-  test('retries only the dead letters SQS failed', async () => {
+  test('sends dead letters in order, retrying a failed one before the next', async () => {
     const records = [0, 1, 2].map((i) => kinesisRecord('oops', i));
     const sqs = new FakeSqs((sequenceNumber, attempt) => sequenceNumber === seq(records[1]) && attempt < 3);
     const { sleeps, deps } = setup(new FakeKinesis(), SEED_CONFIG, sqs);
 
     expect(await processBatch(records, deps)).toEqual({ batchItemFailures: [] });
-    expect(sqs.calls).toEqual([3, 1, 1]);
-    expect(sqs.accepted.map((m) => m.sequenceNumber).sort()).toEqual(records.map(seq).sort());
+    expect(sqs.calls).toEqual([1, 1, 1, 1, 1]);
+    expect(sqs.accepted.map((m) => m.sequenceNumber)).toEqual(records.map(seq));
     expect(sleeps).toHaveLength(2);
+  });
+
+  test('sends no dead letter after one that could not be sent, so the retry sends each once', async () => {
+    const records = [0, 1, 2].map((i) => kinesisRecord('oops', i));
+    const sqs = new FakeSqs((sequenceNumber) => sequenceNumber === seq(records[1]));
+    const { deps } = setup(new FakeKinesis(), SEED_CONFIG, sqs);
+
+    expect(await processBatch(records, deps)).toEqual({ batchItemFailures: [{ itemIdentifier: seq(records[1]) }] });
+    expect(sqs.accepted.map((m) => m.sequenceNumber)).toEqual([seq(records[0])]);
   });
 
   test('reports the earliest record that could not be published', async () => {
