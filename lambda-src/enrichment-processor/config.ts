@@ -1,10 +1,14 @@
 import type { DedupConfig } from './deduplicate';
 import { PROCESSED_AT_FIELD } from './enrich';
+import { ConfigError, Env, optionalVar, parseAttributeList, parseInteger, requireVar } from './env';
 import { GeoConfig, parseGeoPrefixes } from './geo';
 import { isJsonObject } from './json';
 import { NormalizationConfig } from './normalize';
 import type { ReferenceConfig } from './reference';
 import type { SessionConfig } from './sessions';
+import { loadSharedCacheConfig } from './shared-cache';
+
+export { ConfigError } from './env';
 
 export const FIELD_TYPES = ['string', 'integer', 'number', 'boolean', 'timestamp', 'object'] as const;
 
@@ -37,15 +41,8 @@ export interface ProcessorConfig {
   readonly geo?: GeoConfig;
 }
 
-/** A misconfigured function must not start, so every message names the variable to fix. */
-export class ConfigError extends Error {
-  constructor(readonly variable: string, problem: string) {
-    super(`${variable} ${problem}`);
-    this.name = 'ConfigError';
-  }
-}
 
-export function loadConfig(env: Readonly<Record<string, string | undefined>>): ProcessorConfig {
+export function loadConfig(env: Env): ProcessorConfig {
   const schema = parseSchema(requireVar(env, 'RECORD_SCHEMA'), 'RECORD_SCHEMA');
   return {
     outputStreamName: requireVar(env, 'OUTPUT_STREAM_NAME'),
@@ -59,7 +56,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): P
   };
 }
 
-function loadGeoConfig(env: Readonly<Record<string, string | undefined>>, schema: RecordSchema): GeoConfig | undefined {
+function loadGeoConfig(env: Env, schema: RecordSchema): GeoConfig | undefined {
   const profileAttribute = optionalVar(env, 'GEO_PROFILE_ATTRIBUTE');
   const ipField = optionalVar(env, 'GEO_IP_FIELD');
   const prefixes = optionalVar(env, 'GEO_IP_PREFIXES');
@@ -95,7 +92,7 @@ export const STATE_RANGES = {
   dedupWindowSeconds: { min: 60, max: 7 * 86_400 },
 } as const;
 
-function loadStateConfig(env: Readonly<Record<string, string | undefined>>, schema: RecordSchema): Pick<ProcessorConfig, 'sessions' | 'dedup'> {
+function loadStateConfig(env: Env, schema: RecordSchema): Pick<ProcessorConfig, 'sessions' | 'dedup'> {
   const tableName = optionalVar(env, 'STATE_TABLE_NAME');
   const sessionsOn = optionalVar(env, 'SESSION_GAP_SECONDS') !== undefined;
   const dedupOn = optionalVar(env, 'DEDUP_WINDOW_SECONDS') !== undefined;
@@ -131,7 +128,7 @@ function loadStateConfig(env: Readonly<Record<string, string | undefined>>, sche
   };
 }
 
-function loadNormalizationConfig(env: Readonly<Record<string, string | undefined>>, schema: RecordSchema): NormalizationConfig {
+function loadNormalizationConfig(env: Env, schema: RecordSchema): NormalizationConfig {
   const stringFields = (name: string): string[] => {
     const fields = parseAttributeList(env, name) ?? [];
     const wrong = fields.find((field) => !schema.fields.some((spec) => spec.name === field && (spec.type === 'string' || spec.type === 'timestamp')));
@@ -171,9 +168,10 @@ const REFERENCE_VARIABLES = [
   'REFERENCE_TARGET_FIELD',
   'REFERENCE_CACHE_SIZE',
   'REFERENCE_CACHE_TTL_SECONDS',
+  'REFERENCE_CACHE_ENDPOINT',
 ] as const;
 
-function loadReferenceConfig(env: Readonly<Record<string, string | undefined>>): ReferenceConfig | undefined {
+function loadReferenceConfig(env: Env): ReferenceConfig | undefined {
   const tableName = optionalVar(env, 'REFERENCE_TABLE_NAME');
   if (tableName === undefined) {
     // Tuning without a table is almost certainly a misspelt or forgotten table name, not a wish to turn enrichment off.
@@ -196,46 +194,10 @@ function loadReferenceConfig(env: Readonly<Record<string, string | undefined>>):
     targetField,
     cacheSize: parseInteger(env, 'REFERENCE_CACHE_SIZE', REFERENCE_DEFAULTS.cacheSize, REFERENCE_RANGES.cacheSize),
     cacheTtlSeconds: parseInteger(env, 'REFERENCE_CACHE_TTL_SECONDS', REFERENCE_DEFAULTS.cacheTtlSeconds, REFERENCE_RANGES.cacheTtlSeconds),
+    sharedCache: loadSharedCacheConfig(env),
   };
 }
 
-function parseAttributeList(env: Readonly<Record<string, string | undefined>>, name: string): string[] | undefined {
-  const value = optionalVar(env, name);
-  if (value === undefined) {
-    return undefined;
-  }
-  const attributes = value.split(',').map((a) => a.trim());
-  if (attributes.some((a) => a === '')) {
-    throw new ConfigError(name, `must be a comma-separated list of attribute names without empty entries, got "${value}"`);
-  }
-  const duplicate = attributes.find((a, i) => attributes.indexOf(a) !== i);
-  if (duplicate !== undefined) {
-    throw new ConfigError(name, `lists "${duplicate}" more than once`);
-  }
-  return attributes;
-}
-
-function parseInteger(
-  env: Readonly<Record<string, string | undefined>>,
-  name: string,
-  fallback: number,
-  range: { readonly min: number; readonly max: number },
-): number {
-  const value = optionalVar(env, name);
-  if (value === undefined) {
-    return fallback;
-  }
-  const number = /^\d+$/.test(value.trim()) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(number) || number < range.min || number > range.max) {
-    throw new ConfigError(name, `must be an integer from ${range.min} to ${range.max}, got "${value}"`);
-  }
-  return number;
-}
-
-function optionalVar(env: Readonly<Record<string, string | undefined>>, name: string): string | undefined {
-  const value = env[name];
-  return value === undefined || value.trim() === '' ? undefined : value;
-}
 
 export function parseSchema(json: string, variable: string): RecordSchema {
   let parsed: unknown;
@@ -276,10 +238,3 @@ function parseField(raw: unknown, variable: string, where: string): FieldSpec {
   return { name, type: type as FieldType, required: required ?? false };
 }
 
-function requireVar(env: Readonly<Record<string, string | undefined>>, name: string): string {
-  const value = env[name];
-  if (value === undefined || value.trim() === '') {
-    throw new ConfigError(name, 'is missing or empty');
-  }
-  return value;
-}

@@ -1,5 +1,5 @@
 import { isIP } from 'net';
-import { ConfigError } from './config';
+import { ConfigError } from './env';
 import { isJsonObject, JsonObject, ownField } from './json';
 
 export const GEO_LOCATION_FIELD = 'geo_location';

@@ -11,6 +11,7 @@ import { PrefixMatcher } from './geo';
 import { LruCache } from './lru-cache';
 import { processBatch, ReferenceDeps } from './process-batch';
 import { Profile } from './reference';
+import { ValkeyCache } from './shared-cache';
 
 // Module scope runs once per execution environment: a bad configuration fails the cold start loudly,
 // and warm invocations reuse the clients' connections and the reference cache.
@@ -35,6 +36,8 @@ const reference: ReferenceDeps | undefined = config.reference && {
   config: config.reference,
   client: dynamo!,
   cache: new LruCache<Profile>(config.reference.cacheSize, config.reference.cacheTtlSeconds * 1000, Date.now),
+  // The execution role's credentials sign the IAM authentication tokens; the DynamoDB client already resolves them.
+  sharedCache: config.reference.sharedCache && new ValkeyCache(config.reference.sharedCache, () => dynamo!.config.credentials()),
 };
 
 const geo = config.geo && { config: config.geo, matcher: new PrefixMatcher(config.geo.prefixes) };

@@ -13,6 +13,7 @@ import { entrySize, publishEntries, PutEntry, PutRecordsClient, PUT_RECORDS_LIMI
 import { distinctKeys, LookupResult, lookupProfiles, Profile, ReferenceConfig, referenceKey } from './reference';
 import { ItemFailure, RetryDeps } from './retry';
 import { sessionize, SessionResult, UserEvents } from './sessions';
+import type { SharedCache } from './shared-cache';
 import { PutItemClient, STATE_TABLE } from './state-table';
 import { validateRecord } from './validate';
 
@@ -35,6 +36,7 @@ export interface ReferenceDeps {
   readonly config: ReferenceConfig;
   readonly client: BatchGetItemClient;
   readonly cache: LruCache<Profile>;
+  readonly sharedCache?: SharedCache;
 }
 
 export interface BatchDeps extends RetryDeps {
@@ -180,6 +182,10 @@ export async function processBatch(records: readonly KinesisStreamRecord[], deps
     const started = monotonic();
     lookup = await lookupProfiles(distinctKeys(toLookUp.map(payloadOf), deps.reference.config.keyField), { ...deps, ...deps.reference });
     lookupMs = monotonic() - started;
+    for (const failure of lookup.sharedCacheErrors) {
+      // The table answered instead; the shared cache only saves reads.
+      deps.logger.error('Shared reference cache unavailable; read from the table', { ...failure });
+    }
     const unavailable = new Map<number, ItemFailure>();
     for (const i of toLookUp) {
       const key = referenceKey(payloadOf(i), deps.reference.config.keyField);
@@ -304,8 +310,9 @@ function recordMetrics(
   if (lookup !== undefined) {
     const keys = lookup.profiles.size + lookup.unavailable.size;
     if (keys > 0) {
-      metrics.addMetric('ReferenceCacheHitRatio', 'Percent', (100 * lookup.cacheHits) / keys);
+      metrics.addMetric('ReferenceCacheHitRatio', 'Percent', (100 * (lookup.cacheHits + lookup.sharedCacheHits)) / keys);
     }
+    metrics.addMetric('ReferenceSharedCacheErrors', 'Count', lookup.sharedCacheErrors.length);
     metrics.addMetric('ReferenceLookupLatency', 'Milliseconds', lookupMs);
   }
 }
@@ -315,6 +322,7 @@ function summarizeLookup(lookup: LookupResult): Record<string, number> {
   return {
     keys: lookup.profiles.size + lookup.unavailable.size,
     cacheHits: lookup.cacheHits,
+    sharedCacheHits: lookup.sharedCacheHits,
     requests: lookup.requests,
     found: answered.filter((p) => p !== null).length,
     missing: answered.filter((p) => p === null).length,

@@ -2,7 +2,8 @@ import { unmarshallItem } from './attribute-value';
 import { BatchGetDeps, batchGetItems, Item, KeyedTable, keyValue } from './batch-get';
 import { JsonObject } from './json';
 import { LruCache } from './lru-cache';
-import { ItemFailure } from './retry';
+import { describeError, ItemFailure } from './retry';
+import type { SharedCache, SharedCacheConfig } from './shared-cache';
 
 export interface ReferenceConfig extends KeyedTable {
   /** The record field whose value is looked up. */
@@ -11,6 +12,8 @@ export interface ReferenceConfig extends KeyedTable {
   readonly targetField: string;
   readonly cacheSize: number;
   readonly cacheTtlSeconds: number;
+  /** The shared cache tier between the in-process cache and the table; off when absent. */
+  readonly sharedCache?: SharedCacheConfig;
 }
 
 /** An item's attributes, or null when the table has no item for the key. Both are outcomes worth caching. */
@@ -19,6 +22,13 @@ export type Profile = JsonObject | null;
 export interface LookupDeps extends BatchGetDeps {
   readonly config: ReferenceConfig;
   readonly cache: LruCache<Profile>;
+  /** A cache shared by every instance of the function, asked before the table; off when absent. */
+  readonly sharedCache?: SharedCache;
+}
+
+/** A shared cache operation that failed; the lookup went on without it. */
+export interface SharedCacheFailure extends ItemFailure {
+  readonly operation: 'get' | 'set';
 }
 
 export interface LookupResult {
@@ -26,7 +36,13 @@ export interface LookupResult {
   readonly profiles: ReadonlyMap<string, Profile>;
   /** Keys whose outcome is unknown after all attempts, with the last error. */
   readonly unavailable: ReadonlyMap<string, ItemFailure>;
+  /** Keys the in-process cache answered. */
   readonly cacheHits: number;
+  /** Keys the shared cache answered, of those the in-process cache did not. */
+  readonly sharedCacheHits: number;
+  /** Shared cache failures, each costing only time: the table answered instead, or the answer was not shared. */
+  readonly sharedCacheErrors: readonly SharedCacheFailure[];
+  /** BatchGetItem requests sent to the table. */
   readonly requests: number;
 }
 
@@ -48,14 +64,22 @@ export function distinctKeys(records: readonly JsonObject[], field: string): str
 }
 
 /**
- * Looks each distinct key up once: from the cache while its entry is live, else from the table. A key the table
- * answered for, with or without an item, is cached; a key still unanswered after the attempts is reported
- * unavailable, never guessed.
+ * Looks each distinct key up once: from the in-process cache while its entry is live, else from the shared cache
+ * when there is one, else from the table. Every answer is cached in process; the table's answers, with or without an
+ * item, are also written to the shared cache. A key still unanswered after the attempts is reported unavailable,
+ * never guessed. A profile can thus be as old as the shared cache's TTL plus the in-process one.
+ *
+ * The shared cache only saves time: when it fails the table answers, and the failure is reported in the result.
+ * After a failed read the answers are not written back, so a cache that is down costs one timeout, not two.
  */
 export async function lookupProfiles(keys: readonly string[], deps: LookupDeps): Promise<LookupResult> {
-  const { config, cache } = deps;
+  const { config, cache, sharedCache } = deps;
   const profiles = new Map<string, Profile>();
-  const pending: string[] = [];
+  const answer = (key: string, profile: Profile) => {
+    profiles.set(key, profile);
+    cache.set(key, profile);
+  };
+  let pending: string[] = [];
   for (const key of new Set(keys)) {
     const cached = cache.get(key);
     if (cached === undefined) {
@@ -65,16 +89,40 @@ export async function lookupProfiles(keys: readonly string[], deps: LookupDeps):
     }
   }
   const cacheHits = profiles.size;
-  if (pending.length === 0) {
-    return { profiles, unavailable: new Map(), cacheHits, requests: 0 };
+  const sharedCacheErrors: SharedCacheFailure[] = [];
+  if (sharedCache !== undefined && pending.length > 0) {
+    try {
+      const shared = await sharedCache.getMany(pending);
+      pending = pending.filter((key) => {
+        const profile = shared.get(key);
+        if (profile === undefined) {
+          return true;
+        }
+        answer(key, profile);
+        return false;
+      });
+    } catch (err) {
+      sharedCacheErrors.push({ operation: 'get', ...describeError(err) });
+    }
   }
-  const { items, unavailable, requests } = await batchGetItems(pending, config, deps);
+  const sharedCacheHits = profiles.size - cacheHits;
+  const { items, unavailable, requests } = pending.length === 0
+    ? { items: new Map<string, Item | null>(), unavailable: new Map<string, ItemFailure>(), requests: 0 }
+    : await batchGetItems(pending, config, deps);
+  const fromTable = new Map<string, Profile>();
   for (const [key, item] of items) {
     const profile = item === null ? null : toProfile(item, config);
-    profiles.set(key, profile);
-    cache.set(key, profile);
+    answer(key, profile);
+    fromTable.set(key, profile);
   }
-  return { profiles, unavailable, cacheHits, requests };
+  if (sharedCache !== undefined && sharedCacheErrors.length === 0 && fromTable.size > 0) {
+    try {
+      await sharedCache.setMany(fromTable);
+    } catch (err) {
+      sharedCacheErrors.push({ operation: 'set', ...describeError(err) });
+    }
+  }
+  return { profiles, unavailable, cacheHits, sharedCacheHits, sharedCacheErrors, requests };
 }
 
 function toProfile(item: Item, config: ReferenceConfig): JsonObject {

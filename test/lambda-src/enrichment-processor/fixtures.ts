@@ -3,7 +3,7 @@ import type { PutRecordsCommand, PutRecordsCommandOutput, PutRecordsResultEntry 
 import type { SendMessageBatchCommand, SendMessageBatchCommandOutput } from '@aws-sdk/client-sqs';
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import type { BatchGetItemClient } from '../../../lambda-src/enrichment-processor/batch-get';
-import { parseSchema, ProcessorConfig } from '../../../lambda-src/enrichment-processor/config';
+import { ConfigError, parseSchema, ProcessorConfig } from '../../../lambda-src/enrichment-processor/config';
 import type { DeadLetterMessage, SendMessageBatchClient } from '../../../lambda-src/enrichment-processor/dead-letter';
 import { NO_NORMALIZATION } from '../../../lambda-src/enrichment-processor/normalize';
 import type { ProcessorLogger, ProcessorMetrics } from '../../../lambda-src/enrichment-processor/process-batch';
@@ -223,6 +223,17 @@ export class FakeSqs implements SendMessageBatchClient {
     }
     return { Successful: successful, Failed: failed, $metadata: { httpStatusCode: 200 } };
   }
+}
+
+/** The ConfigError that fn throws; fails the test when it throws nothing or something else. */
+export function configError(fn: () => unknown): ConfigError {
+  try {
+    fn();
+  } catch (err) {
+    expect(err).toBeInstanceOf(ConfigError);
+    return err as ConfigError;
+  }
+  throw new Error('expected a ConfigError');
 }
 
 export function awsError(name: string, extra: Record<string, unknown> = {}): Error {

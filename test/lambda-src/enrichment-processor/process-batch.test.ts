@@ -249,7 +249,7 @@ describe('processBatch with reference data', () => {
     expect(sent(client).map((r) => r.user_profile)).toEqual([{ user_id: 'user-0', tier: 'gold', since: 2019 }, null, { user_id: 'user-0', tier: 'gold', since: 2019 }, null]);
     expect(sent(client)[0]).toEqual({ ...seedEvent(0), user_profile: expect.any(Object), processed_at: '2024-06-01T12:00:00.000Z' });
     expect(logger.calls.find((c) => c.message === 'Batch processed')!.attributes.reference).toEqual({
-      keys: 2, cacheHits: 0, requests: 1, found: 1, missing: 1, unavailable: 0,
+      keys: 2, cacheHits: 0, sharedCacheHits: 0, requests: 1, found: 1, missing: 1, unavailable: 0,
     });
   });
 

@@ -11,6 +11,8 @@ import {
   ReferenceConfig,
   referenceKey,
 } from '../../../lambda-src/enrichment-processor/reference';
+import { SharedCache, SharedCacheConfig, ValkeyCache } from '../../../lambda-src/enrichment-processor/shared-cache';
+import { startValkey, Valkey } from '../../support/valkey';
 
 function setup(client: BatchGetItemClient, config: ReferenceConfig = REFERENCE_CONFIG, now = () => 0) {
   const { sleeps, sleep } = recordingSleep();
@@ -50,7 +52,9 @@ describe('lookupProfiles', () => {
     const result = await lookupProfiles(['u1', 'u2', 'u1'], deps);
 
     expect(client.calls).toEqual([['u1', 'u2']]);
-    expect(result).toEqual({ profiles: new Map([['u1', PROFILE], ['u2', null]]), unavailable: new Map(), cacheHits: 0, requests: 1 });
+    expect(result).toEqual({
+      profiles: new Map([['u1', PROFILE], ['u2', null]]), unavailable: new Map(), cacheHits: 0, sharedCacheHits: 0, sharedCacheErrors: [], requests: 1,
+    });
     expect([cache.get('u1'), cache.get('u2')]).toEqual([PROFILE, null]);
   });
 
@@ -211,5 +215,158 @@ describe('lookupProfiles', () => {
         }
       },
     ));
+  });
+});
+
+describe('lookupProfiles with a shared cache on a real server', () => {
+  let valkey: Valkey;
+  const opened: ValkeyCache[] = [];
+
+  beforeAll(async () => {
+    valkey = await startValkey();
+  });
+
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((cache) => cache.close()));
+  });
+
+  afterAll(async () => {
+    await valkey.stop();
+  });
+
+  /** A shared cache on the server under its own key prefix, recording the keys it is asked to get and set. */
+  function sharedCache(keyPrefix: string, overrides: Partial<SharedCacheConfig> = {}) {
+    const config: SharedCacheConfig = {
+      host: valkey.host, port: valkey.port, tls: false, clusterMode: false, ttlSeconds: 60, keyPrefix, ...overrides,
+    };
+    const valkeyCache = new ValkeyCache(config, async () => ({ accessKeyId: 'AKIDTEST', secretAccessKey: 'test-secret' }));
+    opened.push(valkeyCache);
+    const gets: string[][] = [];
+    const sets: string[][] = [];
+    const cache: SharedCache = {
+      getMany: (keys) => {
+        gets.push([...keys]);
+        return valkeyCache.getMany(keys);
+      },
+      setMany: (entries) => {
+        sets.push([...entries.keys()]);
+        return valkeyCache.setMany(entries);
+      },
+    };
+    return { cache, gets, sets };
+  }
+
+  test('asks the in-process cache, then the shared cache for its misses, then the table for the rest; shares the table\'s answers', async () => {
+    const client = new FakeDynamo(items('u1', 'u2', 'u4'));
+    const { cache, deps } = setup(client);
+    const shared = sharedCache('tiers:');
+    cache.set('u1', PROFILE);
+    const sharedProfile = { user_id: 'u2', tier: 'silver' };
+    await valkey.client.mset('tiers:u2', JSON.stringify(sharedProfile), 'tiers:u3', 'null');
+
+    const result = await lookupProfiles(['u1', 'u2', 'u3', 'u4', 'u5'], { ...deps, sharedCache: shared.cache });
+
+    expect(shared.gets).toEqual([['u2', 'u3', 'u4', 'u5']]);
+    expect(client.calls).toEqual([['u4', 'u5']]);
+    expect(shared.sets).toEqual([['u4', 'u5']]);
+    const u4 = { user_id: 'u4', tier: 'gold', since: 2019 };
+    expect(result).toEqual({
+      profiles: new Map<string, Profile>([['u1', PROFILE], ['u2', sharedProfile], ['u3', null], ['u4', u4], ['u5', null]]),
+      unavailable: new Map(),
+      cacheHits: 1,
+      sharedCacheHits: 2,
+      sharedCacheErrors: [],
+      requests: 1,
+    });
+    expect(['u2', 'u3', 'u4', 'u5'].map((k) => cache.get(k))).toEqual([sharedProfile, null, u4, null]);
+    expect(await valkey.client.mget('tiers:u1', 'tiers:u4', 'tiers:u5')).toEqual([null, JSON.stringify(u4), 'null']);
+    expect(await valkey.client.ttl('tiers:u4')).toBeGreaterThan(50);
+
+    const again = await lookupProfiles(['u1', 'u2', 'u3', 'u4', 'u5'], { ...deps, sharedCache: shared.cache });
+
+    expect(again).toEqual(expect.objectContaining({ cacheHits: 5, sharedCacheHits: 0, requests: 0 }));
+    expect(shared.gets).toHaveLength(1);
+    expect(client.calls).toHaveLength(1);
+  });
+
+  test('another instance finds what the first read from the table, without asking the table', async () => {
+    const first = setup(new FakeDynamo(items('u1')));
+    const second = setup(new FakeDynamo(items('u1')));
+    const sharedByFirst = sharedCache('instances:');
+    const sharedBySecond = sharedCache('instances:');
+
+    const cold = await lookupProfiles(['u1', 'u2'], { ...first.deps, sharedCache: sharedByFirst.cache });
+    const warm = await lookupProfiles(['u1', 'u2'], { ...second.deps, sharedCache: sharedBySecond.cache });
+
+    expect(cold).toEqual(expect.objectContaining({ sharedCacheHits: 0, requests: 1 }));
+    expect(warm).toEqual(expect.objectContaining({ profiles: cold.profiles, cacheHits: 0, sharedCacheHits: 2, requests: 0 }));
+    expect((second.deps.client as FakeDynamo).calls).toEqual([]);
+    expect(sharedBySecond.sets).toEqual([]);
+  });
+
+  test('keys the table left unanswered are neither cached nor shared', async () => {
+    const client = new FakeDynamo(items('u1', 'u2'), (key) => key === 'u2');
+    const { cache, deps } = setup(client);
+    const shared = sharedCache('unanswered:');
+
+    const result = await lookupProfiles(['u1', 'u2'], { ...deps, sharedCache: shared.cache, retryPolicy: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 1 } });
+
+    expect([...result.unavailable.keys()]).toEqual(['u2']);
+    expect(shared.sets).toEqual([['u1']]);
+    expect(cache.get('u2')).toBeUndefined();
+    expect(await valkey.client.exists('unanswered:u2')).toBe(0);
+  });
+
+  test('with the shared cache down, every profile comes from the table, the failure is reported and nothing is written back', async () => {
+    const doomed = await startValkey();
+    const shared = sharedCache('down:', { host: doomed.host, port: doomed.port });
+    const before = setup(new FakeDynamo(items('u1')));
+    await lookupProfiles(['u1'], { ...before.deps, sharedCache: shared.cache });
+    await doomed.stop();
+    shared.gets.length = 0;
+    shared.sets.length = 0;
+    const client = new FakeDynamo(items('u1', 'u3'));
+    const { cache, deps } = setup(client);
+
+    const results = [
+      await lookupProfiles(['u1', 'u2', 'u3'], { ...deps, sharedCache: shared.cache }),
+      await lookupProfiles(['u1', 'u2', 'u3', 'u4'], { ...deps, sharedCache: shared.cache }),
+    ];
+
+    expect(client.calls).toEqual([['u1', 'u2', 'u3'], ['u4']]);
+    expect(results[0]).toEqual({
+      profiles: new Map<string, Profile>([['u1', PROFILE], ['u2', null], ['u3', { user_id: 'u3', tier: 'gold', since: 2019 }]]),
+      unavailable: new Map(),
+      cacheHits: 0,
+      sharedCacheHits: 0,
+      sharedCacheErrors: [{ operation: 'get', errorCode: expect.any(String), errorMessage: expect.any(String) }],
+      requests: 1,
+    });
+    // The error code is whatever describeError makes of a socket error, which Jest's sandbox does not see as an Error.
+    expect(results[1]).toEqual(expect.objectContaining({
+      cacheHits: 3,
+      sharedCacheErrors: [{ operation: 'get', errorCode: expect.any(String), errorMessage: expect.stringContaining('ECONNREFUSED') }],
+    }));
+    expect(results[1].profiles.get('u4')).toBeNull();
+    expect(shared.gets).toEqual([['u1', 'u2', 'u3'], ['u4']]);
+    expect(shared.sets).toEqual([]);
+    expect(cache.get('u3')).toEqual({ user_id: 'u3', tier: 'gold', since: 2019 });
+  });
+
+  test('a failed write to the shared cache is reported and loses nothing', async () => {
+    // This user may read but not write: the server refuses the SETs and answers the reads.
+    await valkey.client.call('ACL', 'SETUSER', 'reader', 'on', 'nopass', '~*', '+@all', '-@write');
+    const shared = sharedCache('readonly:', { user: 'reader', iamAuth: { cacheName: 'profiles', serverless: false, region: 'us-east-1' } });
+    const client = new FakeDynamo(items('u1'));
+    const { cache, deps } = setup(client);
+
+    const result = await lookupProfiles(['u1', 'u2'], { ...deps, sharedCache: shared.cache });
+
+    expect(result).toEqual(expect.objectContaining({
+      profiles: new Map([['u1', PROFILE], ['u2', null]]),
+      sharedCacheErrors: [{ operation: 'set', errorCode: 'ReplyError', errorMessage: expect.stringContaining('NOPERM') }],
+    }));
+    expect(shared.sets).toEqual([['u1', 'u2']]);
+    expect([cache.get('u1'), cache.get('u2')]).toEqual([PROFILE, null]);
   });
 });
