@@ -11,6 +11,7 @@ export * from './processing/enrichment-processor';
 export type { DeduplicationOptions, SessionizationOptions } from './processing/processor-state';
 export type { GeoIpPrefix, GeoLocationOptions } from './processing/geo-location';
 export * from './processing/processor-metric';
+export * from './processing/reference-cache';
 export * from './sinks/s3-data-lake-sink';
 export * from './monitoring/pipeline-dashboard';
 export * from './streaming-pipeline';

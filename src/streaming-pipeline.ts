@@ -9,7 +9,8 @@ import { givenOrNewKey } from './internal/encryption-key';
 import { PipelineDashboard } from './monitoring/pipeline-dashboard';
 import { DEFAULTS } from './presets/defaults';
 import { PipelinePreset } from './presets/pipeline-preset';
-import { EnrichmentProcessor, EnrichmentProcessorOptions } from './processing/enrichment-processor';
+import { EnrichmentProcessor, EnrichmentProcessorOptions, ReferenceDataOptions } from './processing/enrichment-processor';
+import { ReferenceCacheSize } from './processing/reference-cache';
 import { RecordSchema } from './schema/record-schema';
 import { S3DataLakeSink, S3DataLakeSinkOptions } from './sinks/s3-data-lake-sink';
 
@@ -167,6 +168,7 @@ export class StreamingPipeline extends Construct {
       memorySize: props.processor?.memorySize ?? this.preset.settings.processorMemorySize,
       timeout: props.processor?.timeout ?? this.preset.settings.processorTimeout,
       deduplication: props.processor?.deduplication ?? (this.preset.settings.deduplication ? {} : undefined),
+      referenceData: withPresetCacheSize(props.processor?.referenceData, this.preset.settings.referenceCacheSize),
       sourceStream: this.ingestStream.stream,
       sourceConsumer: enhancedFanOut ? this.ingestStream.addConsumer(DEFAULTS.processor.consumerName) : undefined,
       destinationStream: this.enrichedStream.stream,
@@ -199,4 +201,16 @@ export class StreamingPipeline extends Construct {
       removalPolicy: explicit.removalPolicy ?? removalPolicy,
     };
   }
+}
+
+/** The preset's shared cache size for a cache the pipeline creates without a size of its own. */
+function withPresetCacheSize(
+  referenceData: ReferenceDataOptions | undefined,
+  size: ReferenceCacheSize | undefined,
+): ReferenceDataOptions | undefined {
+  const sharedCache = referenceData?.sharedCache;
+  if (sharedCache === undefined || sharedCache.cache !== undefined || sharedCache.size !== undefined || size === undefined) {
+    return referenceData;
+  }
+  return { ...referenceData, sharedCache: { ...sharedCache, size } };
 }

@@ -64,6 +64,9 @@ export const DEFAULTS = {
     /** Our choice: a profile change reaches the stream within 5 minutes; 0 turns caching off. */
     cacheTtl: Duration.seconds(300),
     cacheTtlSecondsRange: { min: 0, max: 86_400 },
+    /** Our choice: three times the in-process TTL, since the shared tier serves cold starts and new instances. */
+    sharedCacheTtl: Duration.minutes(15),
+    sharedCacheTtlSecondsRange: { min: 1, max: 86_400 },
   },
   state: {
     /** The seed: a user's session ends after 30 minutes without events. */
@@ -83,6 +86,44 @@ export const DEFAULTS = {
     metricsNamespace: 'StreamingPipeline',
     /** Our choice: debug logs (one line per record) for 1 % of invocations, enough to follow records at little cost. */
     debugLogSampleRate: 0.01,
+  },
+  /** The shared reference cache (ElastiCache for Valkey). */
+  referenceCache: {
+    /** A current Valkey version on ElastiCache. */
+    engineVersion: '8.0',
+    /** The first Valkey version on ElastiCache; every Valkey version supports IAM authentication. */
+    minimumEngineVersion: { major: 7, minor: 2 },
+    /**
+     * Not Valkey's well-known 6379 (AwsSolutions-AEC5): scans of the well-known port find nothing. Security groups, not
+     * the port, keep clients out.
+     */
+    port: 6380,
+    portRange: { min: 1, max: 65_535 },
+    nodeType: {
+      /**
+       * One node (dev): the smallest Graviton node, burstable. A dev cache holds a few MiB of profiles, and CPU credits
+       * cover dev traffic, TLS included.
+       */
+      singleNode: 'cache.t4g.micro',
+      /**
+       * Replicated and sharded caches (staging, prod): memory-optimized Graviton3 with 13 GiB per node and steady CPU
+       * without credits, so TLS handshakes and lookups keep their latency under sustained load.
+       */
+      replicated: 'cache.r7g.large',
+    },
+    /**
+     * NIST 800-53 R5 and HIPAA Security (cdk-nag ElastiCacheRedisClusterAutomaticBackup) want at least 15 days of
+     * automatic backups, so every size keeps them that long by default.
+     */
+    snapshotRetention: Duration.days(15),
+    /** ElastiCache keeps automatic backups for up to 35 days. */
+    snapshotRetentionDaysRange: { min: 1, max: 35 },
+    /** The processor caches user profiles (DEFAULTS.reference) under this prefix, and may touch nothing else. */
+    keyPrefix: 'profile:',
+    /** ElastiCache: up to 500 shards and 5 replicas per shard, 500 nodes in all (90 under the default quota). */
+    shardsRange: { min: 1, max: 500 },
+    replicasPerShardRange: { min: 0, max: 5 },
+    maxNodes: 500,
   },
   dataLake: {
     dataOutputPrefix: 'data/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/',
@@ -157,6 +198,8 @@ export interface PresetValues {
   readonly processorMemorySizeMiB: number;
   readonly processorTimeout: Duration;
   readonly deduplication: boolean;
+  /** The shape of the shared reference cache, when the pipeline's processor has one (a `ReferenceCacheSize` name). */
+  readonly referenceCacheSize: 'SINGLE_NODE' | 'STANDARD' | 'CLUSTER';
 }
 
 /**
@@ -191,6 +234,7 @@ export const PRESET_TABLE: Record<'dev' | 'staging' | 'prod', PresetValues> = {
     httpWebAcl: false,
     ...PROCESSOR_SIZING.dev,
     deduplication: false,
+    referenceCacheSize: 'SINGLE_NODE',
   },
   // 72 hours is our choice for staging: the pattern leaves it open, and three days cover a weekend.
   staging: {
@@ -200,6 +244,7 @@ export const PRESET_TABLE: Record<'dev' | 'staging' | 'prod', PresetValues> = {
     httpWebAcl: false,
     ...PROCESSOR_SIZING.productionLike,
     deduplication: false,
+    referenceCacheSize: 'STANDARD',
   },
   prod: {
     streamMode: StreamMode.ON_DEMAND,
@@ -209,5 +254,6 @@ export const PRESET_TABLE: Record<'dev' | 'staging' | 'prod', PresetValues> = {
     ...PROCESSOR_SIZING.productionLike,
     // The issue's choice: duplicates from producer and batch retries are dropped in prod, at two writes per record.
     deduplication: true,
+    referenceCacheSize: 'CLUSTER',
   },
 };

@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { StreamMode } from 'aws-cdk-lib/aws-kinesis';
 import { PRESET_TABLE, PresetValues } from './defaults';
+import { ReferenceCacheSize } from '../processing/reference-cache';
 
 /**
  * The values a preset chooses. Each is a default: an explicit prop on the pipeline wins.
@@ -48,6 +49,13 @@ export interface PresetSettings {
    * @default false
    */
   readonly deduplication?: boolean;
+  /**
+   * The shape of the processor's shared reference cache when `processor.referenceData.sharedCache` turns it on
+   * without a size of its own.
+   *
+   * @default ReferenceCacheSize.STANDARD
+   */
+  readonly referenceCacheSize?: ReferenceCacheSize;
 }
 
 /**
@@ -86,6 +94,7 @@ export class PipelinePreset {
       processorMemorySize: values.processorMemorySizeMiB,
       processorTimeout: values.processorTimeout,
       deduplication: values.deduplication,
+      referenceCacheSize: ReferenceCacheSize[values.referenceCacheSize],
     });
   }
 

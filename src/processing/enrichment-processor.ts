@@ -15,6 +15,7 @@ import { QueueFailureDestination } from './dead-letter-destination';
 import { GeoLocationOptions, geoLocationEnvironment } from './geo-location';
 import { ProcessorMetric } from './processor-metric';
 import { DeduplicationOptions, processorState, SessionizationOptions } from './processor-state';
+import { ReferenceCache, ReferenceCacheSize } from './reference-cache';
 import { grantStreamWrite } from '../ingest/stream-grants';
 import { pathInStack } from '../internal/describe';
 import { encryptedLogGroup } from '../internal/encrypted-log-group';
@@ -106,6 +107,47 @@ export interface ReferenceDataOptions {
    * @default Duration.seconds(300)
    */
   readonly cacheTtl?: Duration;
+  /**
+   * Turns on the shared cache tier with these options: ElastiCache for Valkey between each execution environment's
+   * cache and the table, so that a cold start or a new instance finds the profiles other instances read. Needs the
+   * processor in a VPC (`vpc`). A cache error never fails a record: the table answers instead.
+   *
+   * @default - no shared cache
+   */
+  readonly sharedCache?: SharedReferenceCacheOptions;
+}
+
+/**
+ * The shared reference cache of an enrichment processor.
+ */
+export interface SharedReferenceCacheOptions {
+  /**
+   * An existing cache to use; the processor gets access to it (`grantConnect`, its security group) and writes under
+   * its key prefix. `size` and `nodeType` must not be given with it.
+   *
+   * @default - a new `ReferenceCache` in the processor's VPC and subnets, encrypted with the processor's key
+   */
+  readonly cache?: ReferenceCache;
+  /**
+   * Shards and replicas of a new cache.
+   *
+   * @default - the pipeline preset's size (single node in dev, primary and replica in staging, a two-shard cluster
+   * in prod); ReferenceCacheSize.STANDARD for a processor outside a pipeline
+   */
+  readonly size?: ReferenceCacheSize;
+  /**
+   * Node type of a new cache.
+   *
+   * @default - cache.t4g.micro for a single node, cache.r7g.large otherwise
+   */
+  readonly nodeType?: string;
+  /**
+   * How long a profile stays in the shared cache, from 1 second to 24 hours: the longest a table change takes to
+   * reach records, together with `cacheTtl`.
+   *
+   * @default Duration.minutes(15)
+   */
+  readonly ttl?: Duration;
 }
 
 /**
@@ -345,6 +387,12 @@ export class EnrichmentProcessor extends Construct {
    */
   public readonly stateTable?: dynamodb.ITable;
   /**
+   * The shared reference cache.
+   *
+   * @default - none unless `referenceData.sharedCache` is given
+   */
+  public readonly referenceCache?: ReferenceCache;
+  /**
    * The VPC endpoints the construct created: DynamoDB and S3 (gateway), Kinesis Data Streams, SQS and CloudWatch
    * Logs (interface).
    *
@@ -443,6 +491,18 @@ export class EnrichmentProcessor extends Construct {
       ...geoLocationEnvironment(props.geoLocation ?? {}, schema, props.referenceData !== undefined),
     };
     const network = options.vpc ? this.placeInVpc(options.vpc, options, role) : undefined;
+    const sharedCache = props.referenceData?.sharedCache;
+    if (sharedCache !== undefined) {
+      if (network === undefined) {
+        throw new Error('Invalid EnrichmentProcessorProps.referenceData.sharedCache: given without vpc. '
+          + 'Allowed: only together with EnrichmentProcessorProps.vpc, since ElastiCache runs in a VPC.');
+      }
+      this.referenceCache = this.sharedReferenceCache(sharedCache, network, encryptionKey, removalPolicy);
+      this.referenceCache.grantConnect(role);
+      Object.assign(environment, this.referenceCache.environmentVariables(), {
+        REFERENCE_SHARED_CACHE_TTL_SECONDS: String(resolveSharedCacheTtl(sharedCache).toSeconds()),
+      });
+    }
 
     const fn = new lambda.Function(this, 'Function', {
       description: `Validates and enriches records of the streaming pipeline ${pathInStack(this)}`,
@@ -495,6 +555,30 @@ export class EnrichmentProcessor extends Construct {
       : new KinesisEventSource(props.sourceStream, eventSourceProps));
     grantStreamWrite(props.destinationStream, fn);
     this.function = fn;
+    this.referenceCache?.connections.allowDefaultPortFrom(fn, 'Enrichment processor');
+  }
+
+  private sharedReferenceCache(
+    options: SharedReferenceCacheOptions,
+    network: { vpc: ec2.IVpc; vpcSubnets: ec2.SubnetSelection },
+    encryptionKey: kms.IKey,
+    removalPolicy: RemovalPolicy,
+  ): ReferenceCache {
+    if (options.cache !== undefined) {
+      if (options.size !== undefined || options.nodeType !== undefined) {
+        throw new Error('Invalid EnrichmentProcessorProps.referenceData.sharedCache: size or nodeType given with cache. '
+          + 'Allowed: either an existing cache, or the size and node type of a new one.');
+      }
+      return options.cache;
+    }
+    return new ReferenceCache(this, 'ReferenceCache', {
+      vpc: network.vpc,
+      vpcSubnets: network.vpcSubnets,
+      size: options.size,
+      nodeType: options.nodeType,
+      encryptionKey,
+      removalPolicy,
+    });
   }
 
   /** The function's VPC placement, and the permissions Lambda needs to manage its network interfaces with the role. */
@@ -699,6 +783,13 @@ function readReferenceData(table: dynamodb.ITable, options: ReturnType<typeof re
     REFERENCE_CACHE_SIZE: String(options.cacheSize),
     REFERENCE_CACHE_TTL_SECONDS: String(options.cacheTtl.toSeconds()),
   };
+}
+
+function resolveSharedCacheTtl(options: SharedReferenceCacheOptions): Duration {
+  const { sharedCacheTtl, sharedCacheTtlSecondsRange: range } = DEFAULTS.reference;
+  const ttl = options.ttl ?? sharedCacheTtl;
+  validateDurationInRange('EnrichmentProcessorProps.referenceData.sharedCache.ttl', ttl, range.min, range.max, 'seconds');
+  return ttl;
 }
 
 function resolveReferenceData(options: ReferenceDataOptions, schema: RecordSchema) {
