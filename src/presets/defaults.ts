@@ -36,6 +36,13 @@ export const DEFAULTS = {
     retryAttempts: 5,
     retryAttemptsRange: { min: 0, max: 10_000 },
     /**
+     * Our choice: a batch still failing after a day goes to the DLQ (as positions), so that a shard that fell that far
+     * behind catches up instead of working through stale data; the records stay readable for the stream's retention.
+     */
+    maxRecordAge: Duration.hours(24),
+    /** Lambda's limits for stream event sources. */
+    maxRecordAgeSecondsRange: { min: 60, max: 604_800 },
+    /**
      * Our choice for a processor outside a pipeline preset: JSON work and PutRecords are CPU- and network-bound, and
      * Lambda's CPU share grows with memory (a full vCPU at 1,769 MiB); 512 MiB is a middle ground at low cost.
      */

@@ -225,6 +225,13 @@ export interface EnrichmentProcessorOptions {
    */
   readonly retryAttempts?: number;
   /**
+   * The age after which a failing batch's records are given up on (their positions go to the dead-letter queue),
+   * from 60 seconds to 7 days.
+   *
+   * @default Duration.hours(24)
+   */
+  readonly maxRecordAge?: Duration;
+  /**
    * Memory of the function in MiB, from 128 to 10,240.
    *
    * @default 512
@@ -543,6 +550,7 @@ export class EnrichmentProcessor extends Construct {
       maxBatchingWindow: options.maxBatchingWindow,
       parallelizationFactor: options.parallelizationFactor,
       retryAttempts: options.retryAttempts,
+      maxRecordAge: options.maxRecordAge,
       bisectBatchOnError: true,
       reportBatchItemFailures: true,
       onFailure: new QueueFailureDestination(deadLetterQueue),
@@ -837,6 +845,7 @@ function resolveOptions(props: EnrichmentProcessorOptions) {
     parallelizationFactor: props.parallelizationFactor ?? defaults.parallelizationFactor,
     reservedConcurrentExecutions: props.reservedConcurrentExecutions ?? defaults.reservedConcurrentExecutions,
     retryAttempts: props.retryAttempts ?? defaults.retryAttempts,
+    maxRecordAge: props.maxRecordAge ?? defaults.maxRecordAge,
     memorySize: props.memorySize ?? defaults.memorySizeMiB,
     timeout: props.timeout ?? defaults.timeout,
     logRetention: props.logRetention ?? DEFAULTS.logRetention,
@@ -863,6 +872,8 @@ function resolveOptions(props: EnrichmentProcessorOptions) {
     defaults.parallelizationFactorRange.min, defaults.parallelizationFactorRange.max);
   validateIntegerInRange(prop('reservedConcurrentExecutions'), resolved.reservedConcurrentExecutions, 1, 1_000_000);
   validateIntegerInRange(prop('retryAttempts'), resolved.retryAttempts, defaults.retryAttemptsRange.min, defaults.retryAttemptsRange.max);
+  validateDurationInRange(prop('maxRecordAge'), resolved.maxRecordAge,
+    defaults.maxRecordAgeSecondsRange.min, defaults.maxRecordAgeSecondsRange.max, 'seconds');
   validateIntegerInRange(prop('memorySize'), resolved.memorySize, defaults.memorySizeMiBRange.min, defaults.memorySizeMiBRange.max);
   validateDurationInRange(prop('timeout'), resolved.timeout, defaults.timeoutSecondsRange.min, defaults.timeoutSecondsRange.max, 'seconds');
   return resolved;

@@ -68,6 +68,7 @@ describe('EnrichmentProcessor', () => {
       MaximumBatchingWindowInSeconds: 5,
       ParallelizationFactor: 4,
       MaximumRetryAttempts: 5,
+      MaximumRecordAgeInSeconds: 86_400,
       BisectBatchOnFunctionError: true,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('DeadLetterQueue'), 'Arn'] } } },
@@ -122,12 +123,13 @@ describe('EnrichmentProcessor', () => {
       parallelizationFactor: 10,
       reservedConcurrentExecutions: 20,
       retryAttempts: 2,
+      maxRecordAge: Duration.hours(1),
       memorySize: 1024,
       timeout: Duration.seconds(120),
       partitionKeyField: 'event_id',
     });
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      BatchSize: 500, MaximumBatchingWindowInSeconds: 1, ParallelizationFactor: 10, MaximumRetryAttempts: 2,
+      BatchSize: 500, MaximumBatchingWindowInSeconds: 1, ParallelizationFactor: 10, MaximumRetryAttempts: 2, MaximumRecordAgeInSeconds: 3600,
     });
     template.hasResourceProperties('AWS::Lambda::Function', {
       MemorySize: 1024,
@@ -187,6 +189,7 @@ describe('EnrichmentProcessor', () => {
     [{ parallelizationFactor: 11 }, 'Invalid EnrichmentProcessorProps.parallelizationFactor: 11. Allowed: an integer from 1 to 10.'],
     [{ reservedConcurrentExecutions: 0 }, 'Invalid EnrichmentProcessorProps.reservedConcurrentExecutions: 0'],
     [{ retryAttempts: -1 }, 'Invalid EnrichmentProcessorProps.retryAttempts: -1'],
+    [{ maxRecordAge: Duration.seconds(30) }, 'Invalid EnrichmentProcessorProps.maxRecordAge: 30 seconds. Allowed: a whole number of seconds from 60 to 604800.'],
     [{ memorySize: 64 }, 'Invalid EnrichmentProcessorProps.memorySize: 64. Allowed: an integer from 128 to 10240.'],
     [{ timeout: Duration.minutes(16) }, 'Invalid EnrichmentProcessorProps.timeout: 960 seconds. Allowed: a whole number of seconds from 1 to 900.'],
     [{ partitionKeyField: 'account_id' }, 'Invalid EnrichmentProcessorProps.partitionKeyField: "account_id". Allowed: a field of the record schema (event_id, event_type, timestamp, user_id, page, metadata).'],
