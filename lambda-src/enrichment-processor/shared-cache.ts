@@ -43,7 +43,6 @@ export const SHARED_CACHE_RANGES = {
   ttlSeconds: { min: 1, max: 86_400 },
 } as const;
 
-
 const SHARED_CACHE_VARIABLES = [
   'REFERENCE_CACHE_TLS',
   'REFERENCE_CACHE_CLUSTER_MODE',

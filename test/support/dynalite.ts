@@ -59,3 +59,16 @@ export async function startDynalite(): Promise<Dynalite> {
 
   return { endpoint, client, createTable, putItems, stop };
 }
+
+/** A dynalite with one table for a whole test file: started before its tests, stopped after them. */
+export function dynaliteTableForTests(tableName: string, partitionKey: string): () => Dynalite {
+  let dynamo: Dynalite;
+  beforeAll(async () => {
+    dynamo = await startDynalite();
+    await dynamo.createTable(tableName, partitionKey);
+  });
+  afterAll(async () => {
+    await dynamo.stop();
+  });
+  return () => dynamo;
+}

@@ -1,17 +1,7 @@
-import { REQUIRED_ENV, SEED_SCHEMA_JSON } from './fixtures';
-import { ConfigError, loadConfig, parseSchema } from '../../../lambda-src/enrichment-processor/config';
+import { configError, REQUIRED_ENV, SEED_SCHEMA_JSON } from './fixtures';
+import { loadConfig, parseSchema } from '../../../lambda-src/enrichment-processor/config';
 
 const VALID_ENV = REQUIRED_ENV;
-
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return err as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('loadConfig', () => {
   test('reads the construct-provided environment into a typed config', () => {

@@ -1,22 +1,13 @@
 import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { awsError, recordingSleep } from './fixtures';
 import { claimEvents, confirmDelivered, EventClaim } from '../../../lambda-src/enrichment-processor/deduplicate';
-import { Dynalite, startDynalite } from '../../support/dynalite';
+import { dynaliteTableForTests } from '../../support/dynalite';
 
 const TABLE = 'processor-state';
 const NOW = new Date('2024-01-15T10:00:00Z');
-let dynamo: Dynalite;
+const emulator = dynaliteTableForTests(TABLE, 'pk');
 
-beforeAll(async () => {
-  dynamo = await startDynalite();
-  await dynamo.createTable(TABLE, 'pk');
-});
-
-afterAll(async () => {
-  await dynamo.stop();
-});
-
-function deps(now = NOW, client: { send: (command: never) => Promise<never> } = dynamo.client as never) {
+function deps(now = NOW, client: { send: (command: never) => Promise<never> } = emulator().client as never) {
   const { sleeps, sleep } = recordingSleep();
   return { sleeps, deps: { config: { tableName: TABLE, idField: 'event_id', windowSeconds: 3600 }, client, now, sleep, random: () => 0.5 } };
 }
@@ -28,7 +19,7 @@ describe('claimEvents against dynalite', () => {
     const result = await claimEvents([claim(0, 'a-1'), claim(1, 'a-2')], deps().deps);
 
     expect(result).toEqual({ duplicates: new Set(), unavailable: new Map() });
-    const { Item: item } = await dynamo.client.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'event#a-1' } } }));
+    const { Item: item } = await emulator().client.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'event#a-1' } } }));
     expect(item).toEqual({ pk: { S: 'event#a-1' }, position: { S: 'shardId-000000000000:0' }, expires_at: { N: String(NOW.getTime() / 1000 + 3600) } });
   });
 
@@ -56,7 +47,7 @@ describe('claimEvents against dynalite', () => {
         if ((command as { input: { Item: { pk: { S: string } } } }).input.Item.pk.S === 'event#d-2' || calls === 1) {
           throw awsError('ProvisionedThroughputExceededException');
         }
-        return dynamo.client.send(command);
+        return emulator().client.send(command);
       },
     };
     const { sleeps, deps: d } = deps(NOW, flaky as never);

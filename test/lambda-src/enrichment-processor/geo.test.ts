@@ -1,6 +1,6 @@
 import { BlockList } from 'net';
 import * as fc from 'fast-check';
-import { ConfigError } from '../../../lambda-src/enrichment-processor/config';
+import { configError } from './fixtures';
 import {
   deriveGeoLocation,
   GEO_LOCATION_FIELD,
@@ -12,16 +12,6 @@ import {
 import { JsonObject } from '../../../lambda-src/enrichment-processor/json';
 
 const place = (name: string): JsonObject => ({ name });
-
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(ConfigError);
-    return err as ConfigError;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('GEO_LOCATION_FIELD', () => {
   test('is the documented output field', () => {

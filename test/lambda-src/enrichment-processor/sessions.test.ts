@@ -1,7 +1,7 @@
 import * as fc from 'fast-check';
 import { recordingSleep } from './fixtures';
 import { assignSessions, MAX_REMEMBERED_SESSIONS, sessionId, sessionize } from '../../../lambda-src/enrichment-processor/sessions';
-import { Dynalite, startDynalite } from '../../support/dynalite';
+import { Dynalite, dynaliteTableForTests } from '../../support/dynalite';
 
 const MINUTE = 60_000;
 const GAP = 30 * MINUTE;
@@ -70,18 +70,9 @@ describe('assignSessions', () => {
 
 describe('sessionize against dynalite', () => {
   const TABLE = 'processor-state';
-  let dynamo: Dynalite;
+  const emulator = dynaliteTableForTests(TABLE, 'pk');
 
-  beforeAll(async () => {
-    dynamo = await startDynalite();
-    await dynamo.createTable(TABLE, 'pk');
-  });
-
-  afterAll(async () => {
-    await dynamo.stop();
-  });
-
-  function deps(client = dynamo.client) {
+  function deps(client = emulator().client) {
     const { sleep } = recordingSleep();
     return {
       config: { tableName: TABLE, keyField: 'user_id', timestampField: 'timestamp', gapSeconds: 1800 },
@@ -114,7 +105,7 @@ describe('sessionize against dynalite', () => {
           interfered = true;
           await sessionize([{ ...user, indices: [0], times: [T0] }], deps());
         }
-        return dynamo.client.send(command as never);
+        return emulator().client.send(command as never);
       },
     };
 
