@@ -84,12 +84,15 @@ export const STATE_DEFAULTS = {
   sessionGapSeconds: 1800,
   dedupIdField: 'event_id',
   dedupWindowSeconds: 86_400,
+  /** Lambda's longest timeout; the construct sets the function's own. */
+  dedupLeaseSeconds: 900,
 } as const;
 
 /** Ranges the construct enforces too. */
 export const STATE_RANGES = {
   sessionGapSeconds: { min: 60, max: 86_400 },
   dedupWindowSeconds: { min: 60, max: 7 * 86_400 },
+  dedupLeaseSeconds: { min: 1, max: 3_600 },
 } as const;
 
 function loadStateConfig(env: Env, schema: RecordSchema): Pick<ProcessorConfig, 'sessions' | 'dedup'> {
@@ -124,6 +127,7 @@ function loadStateConfig(env: Env, schema: RecordSchema): Pick<ProcessorConfig, 
       tableName,
       idField: schemaField('DEDUP_ID_FIELD', STATE_DEFAULTS.dedupIdField, ['string']),
       windowSeconds: parseInteger(env, 'DEDUP_WINDOW_SECONDS', STATE_DEFAULTS.dedupWindowSeconds, STATE_RANGES.dedupWindowSeconds),
+      leaseSeconds: parseInteger(env, 'DEDUP_LEASE_SECONDS', STATE_DEFAULTS.dedupLeaseSeconds, STATE_RANGES.dedupLeaseSeconds),
     } : undefined,
   };
 }

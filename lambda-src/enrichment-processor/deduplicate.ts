@@ -8,6 +8,12 @@ export interface DedupConfig {
   /** The record field that identifies an event, e.g. event_id. */
   readonly idField: string;
   readonly windowSeconds: number;
+  /**
+   * How long an undelivered claim holds off repeats from other positions: at least one invocation (the function
+   * timeout). After it, a repeat may take the claim over, so that an event whose first record never reached the
+   * stream (dead-lettered, or given up on by the event source) can be replayed within the window.
+   */
+  readonly leaseSeconds: number;
 }
 
 /** A valid record's claim on its event id; the position tells a retry of the same record from a repeat. */
@@ -37,19 +43,20 @@ const CLAIM_CONCURRENCY = 25;
 /** Marks a claim whose record reached the enriched stream; a retry of the same position is then a duplicate too. */
 const DELIVERED = 'delivered';
 
-function claimItem(claim: EventClaim, expires: number, delivered: boolean) {
+function claimItem(claim: EventClaim, expires: number, leaseUntil?: number) {
   return {
     [STATE_TABLE.keyAttribute]: { S: STATE_TABLE.eventPrefix + claim.eventId },
     position: { S: claim.position },
     [STATE_TABLE.ttlAttribute]: { N: String(expires) },
-    ...(delivered ? { status: { S: DELIVERED } } : {}),
+    ...(leaseUntil === undefined ? { status: { S: DELIVERED } } : { lease_until: { N: String(leaseUntil) } }),
   };
 }
 
 /**
- * Claims each event id with a conditional write that succeeds when the id is new, its claim has expired, or the
- * claim is this very record's and its delivery was not confirmed (a retry after the batch stopped before it).
- * A repeat from another position, or a retry of a record already delivered, fails the condition: a duplicate.
+ * Claims each event id with a conditional write that succeeds when the id is new, its claim has expired, or its
+ * delivery was not confirmed and the claim is this very record's (a retry after the batch stopped before it) or its
+ * lease has run out (the claiming record never reached the stream). A repeat from another position while the claim
+ * is delivered or leased, or a retry of a record already delivered, fails the condition: a duplicate.
  */
 export async function claimEvents(claims: readonly EventClaim[], deps: DedupDeps): Promise<ClaimResult> {
   const duplicates = new Set<number>();
@@ -59,9 +66,12 @@ export async function claimEvents(claims: readonly EventClaim[], deps: DedupDeps
     try {
       await deps.client.send(new PutItemCommand({
         TableName: deps.config.tableName,
-        Item: claimItem(claim, nowSeconds + deps.config.windowSeconds, false),
-        ConditionExpression: 'attribute_not_exists(#pk) OR #expires < :now OR (#position = :position AND attribute_not_exists(#status))',
-        ExpressionAttributeNames: { '#pk': STATE_TABLE.keyAttribute, '#expires': STATE_TABLE.ttlAttribute, '#position': 'position', '#status': 'status' },
+        Item: claimItem(claim, nowSeconds + deps.config.windowSeconds, nowSeconds + deps.config.leaseSeconds),
+        ConditionExpression: 'attribute_not_exists(#pk) OR #expires < :now '
+          + 'OR (attribute_not_exists(#status) AND (#position = :position OR #lease < :now))',
+        ExpressionAttributeNames: {
+          '#pk': STATE_TABLE.keyAttribute, '#expires': STATE_TABLE.ttlAttribute, '#position': 'position', '#status': 'status', '#lease': 'lease_until',
+        },
         ExpressionAttributeValues: { ':now': { N: String(nowSeconds) }, ':position': { S: claim.position } },
       }));
     } catch (err) {
@@ -100,7 +110,7 @@ export async function confirmDelivered(
   const lastError = new Map<EventClaim, ItemFailure>();
   const writeGroup = async (group: readonly EventClaim[]): Promise<EventClaim[]> => {
     const output = await deps.client.send(new BatchWriteItemCommand({
-      RequestItems: { [deps.config.tableName]: group.map((claim) => ({ PutRequest: { Item: claimItem(claim, expires, true) } })) },
+      RequestItems: { [deps.config.tableName]: group.map((claim) => ({ PutRequest: { Item: claimItem(claim, expires) } })) },
     }));
     const unprocessed = new Set((output.UnprocessedItems?.[deps.config.tableName] ?? [])
       .map((request) => request.PutRequest?.Item?.[STATE_TABLE.keyAttribute]?.S));

@@ -199,8 +199,9 @@ export async function processBatch(records: readonly KinesisStreamRecord[], deps
 
   const entries: Array<PutEntry & { readonly index: number }> = [];
   const letters: DeadLetter[] = [];
+  const reasonsOf = new Map<number, readonly string[]>();
   const rejected = (i: number, reasons: readonly string[]) => {
-    deps.logger.error('Invalid record sent to the dead-letter queue', { ...describeRecord(records[i]), reasons });
+    reasonsOf.set(i, reasons);
     letters.push({ index: i, body: deadLetterBody(records[i], reasons) });
   };
   const candidateSet = new Set(candidates);
@@ -249,6 +250,10 @@ export async function processBatch(records: readonly KinesisStreamRecord[], deps
     ? await sendDeadLetters(sendable, { ...deps, client: deps.deadLetters, queueUrl: config.deadLetterQueueUrl })
     : [];
   markUnfinished(new Map(deadLetterFailures.map(({ index, ...failure }) => [index, failure])), 'dead-letter queue');
+  const unsent = new Set(deadLetterFailures.map((f) => f.index));
+  for (const letter of sendable.filter((l) => !unsent.has(l.index))) {
+    deps.logger.error('Invalid record sent to the dead-letter queue', { ...describeRecord(records[letter.index]), reasons: reasonsOf.get(letter.index) });
+  }
 
   const checkpoint = unfinished.size === 0 ? undefined : Math.min(...unfinished.keys());
   if (checkpoint !== undefined) {
@@ -262,7 +267,7 @@ export async function processBatch(records: readonly KinesisStreamRecord[], deps
     });
   }
   const before = (i: number) => checkpoint === undefined || i < checkpoint;
-  const deadLettered = new Set(sendable.map((l) => l.index));
+  const deadLettered = new Set(sendable.map((l) => l.index).filter((i) => !unsent.has(i)));
   const counts = {
     received: records.length,
     // Everything before the checkpoint was finished, so what was not dead-lettered or dropped there was published.

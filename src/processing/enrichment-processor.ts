@@ -161,9 +161,11 @@ export interface SharedReferenceCacheOptions {
  * destination stream) and Kinesis retries the batch from there; an empty list checkpoints the whole batch, and a
  * thrown error retries all of it. After `retryAttempts` the batch's position goes to the dead-letter queue. The
  * environment carries the processor's configuration: `OUTPUT_STREAM_NAME` (the destination stream, which the role
- * may write to), `RECORD_SCHEMA` (the record schema as JSON), `PARTITION_KEY_FIELD`, `REFERENCE_*` with
- * `referenceData` and `NORMALIZE_TRIM_FIELDS`, `NORMALIZE_LOWERCASE_FIELDS`, `UNKNOWN_FIELDS` with `normalization`.
- * Your handler is responsible for honouring them; the construct only sets them.
+ * may write to), `RECORD_SCHEMA` (the record schema as JSON), `PARTITION_KEY_FIELD`, `DEAD_LETTER_QUEUE_URL` (where
+ * invalid records go; the role may send to it), `REFERENCE_*` with `referenceData`, `NORMALIZE_*` and
+ * `UNKNOWN_FIELDS` with `normalization`, `STATE_TABLE_NAME`, `SESSION_*` and `DEDUP_*` with `sessionization` and
+ * `deduplication`, `GEO_*` with `geoLocation` (the README's "Handler environment" lists them all). Your handler is
+ * responsible for honouring them; the construct only sets them.
  */
 export interface CustomHandlerOptions {
   /**
@@ -367,12 +369,14 @@ export interface EnrichmentProcessorProps extends EnrichmentProcessorOptions {
 }
 
 /**
- * The Lambda function that validates records from the source stream, stamps them with `processed_at`, and
- * forwards them to the destination stream.
+ * The Lambda function that validates and normalizes records from the source stream, optionally drops duplicates,
+ * derives `session_id` and `geo_location`, adds reference data, stamps `processed_at`, and forwards them to the
+ * destination stream.
  *
- * Invalid records and records that cannot be delivered are never dropped: the function reports the earliest
- * of them as a partial batch failure, so Kinesis retries from there, and after `retryAttempts` the batch's
- * position (shard, sequence numbers) goes to the encrypted dead-letter queue.
+ * No record is dropped: an invalid record goes to the encrypted dead-letter queue with its data and the reasons; a
+ * record that cannot be finished now (a throttled write, an unavailable table) is reported as the partial batch
+ * failure, so Kinesis retries from there, and after `retryAttempts` or `maxRecordAge` the batch's position (shard,
+ * sequence numbers) goes to the same queue.
  */
 export class EnrichmentProcessor extends Construct {
   /** The processor function. */
@@ -479,6 +483,7 @@ export class EnrichmentProcessor extends Construct {
       encryptionKey,
       removalPolicy,
       grantee: role,
+      invocationTimeout: options.timeout,
     });
     this.stateTable = state.table;
 

@@ -12,8 +12,10 @@ export enum ProcessorMetric {
   RECORDS_DEDUPLICATED = 'RecordsDeduplicated',
   /** Records reported back for retry: the checkpoint and everything after it (Count). */
   RECORDS_RETRIED = 'RecordsRetried',
-  /** Share of a batch's distinct reference keys answered by the in-memory cache (Percent). */
+  /** Share of a batch's distinct reference keys answered by a cache, in-process or shared (Percent). */
   REFERENCE_CACHE_HIT_RATIO = 'ReferenceCacheHitRatio',
   /** Time to look up a batch's reference data (Milliseconds). */
   REFERENCE_LOOKUP_LATENCY = 'ReferenceLookupLatency',
+  /** Failed operations on the shared reference cache; the table answered instead (Count). */
+  REFERENCE_SHARED_CACHE_ERRORS = 'ReferenceSharedCacheErrors',
 }

@@ -72,6 +72,8 @@ export interface ProcessorStateProps {
   readonly encryptionKey: kms.IKey;
   readonly removalPolicy: RemovalPolicy;
   readonly grantee: iam.IGrantable;
+  /** The function's timeout: how long an undelivered claim on an event id holds off repeats. */
+  readonly invocationTimeout: Duration;
 }
 
 /**
@@ -109,6 +111,7 @@ export function processorState(scope: Construct, props: ProcessorStateProps): { 
     validateDurationInRange(prop('deduplication.window'), window, defaults.dedupWindowSecondsRange.min, defaults.dedupWindowSecondsRange.max, 'seconds');
     environment.DEDUP_ID_FIELD = schemaField('deduplication.idField', deduplication.idField ?? defaults.dedupIdField, FieldType.STRING);
     environment.DEDUP_WINDOW_SECONDS = String(window.toSeconds());
+    environment.DEDUP_LEASE_SECONDS = String(props.invocationTimeout.toSeconds());
   }
 
   const table = props.table ?? encryptedTable(scope, 'StateTable', {

@@ -34,6 +34,7 @@ describe('EnrichmentProcessor sessionization and deduplication', () => {
       SESSION_GAP_SECONDS: '1800',
       DEDUP_ID_FIELD: 'event_id',
       DEDUP_WINDOW_SECONDS: '86400',
+      DEDUP_LEASE_SECONDS: '60',
     }));
   });
 

@@ -110,7 +110,7 @@ describe('state configuration', () => {
   test('defaults: sessions by user_id and timestamp with a 30-minute gap; dedup by event_id for 24 hours', () => {
     expect(withState({ SESSION_GAP_SECONDS: '1800', DEDUP_WINDOW_SECONDS: '86400' })).toEqual(expect.objectContaining({
       sessions: { tableName: 'state', keyField: 'user_id', timestampField: 'timestamp', gapSeconds: 1800 },
-      dedup: { tableName: 'state', idField: 'event_id', windowSeconds: 86_400 },
+      dedup: { tableName: 'state', idField: 'event_id', windowSeconds: 86_400, leaseSeconds: 900 },
     }));
     expect(withState({ DEDUP_WINDOW_SECONDS: '60' }).sessions).toBeUndefined();
   });

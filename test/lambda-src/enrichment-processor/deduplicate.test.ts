@@ -9,7 +9,7 @@ const emulator = dynaliteTableForTests(TABLE, 'pk');
 
 function deps(now = NOW, client: { send: (command: never) => Promise<never> } = emulator().client as never) {
   const { sleeps, sleep } = recordingSleep();
-  return { sleeps, deps: { config: { tableName: TABLE, idField: 'event_id', windowSeconds: 3600 }, client, now, sleep, random: () => 0.5 } };
+  return { sleeps, deps: { config: { tableName: TABLE, idField: 'event_id', windowSeconds: 3600, leaseSeconds: 60 }, client, now, sleep, random: () => 0.5 } };
 }
 
 const claim = (index: number, eventId: string, position = `shardId-000000000000:${index}`): EventClaim => ({ index, eventId, position });
@@ -20,7 +20,12 @@ describe('claimEvents against dynalite', () => {
 
     expect(result).toEqual({ duplicates: new Set(), unavailable: new Map() });
     const { Item: item } = await emulator().client.send(new GetItemCommand({ TableName: TABLE, Key: { pk: { S: 'event#a-1' } } }));
-    expect(item).toEqual({ pk: { S: 'event#a-1' }, position: { S: 'shardId-000000000000:0' }, expires_at: { N: String(NOW.getTime() / 1000 + 3600) } });
+    expect(item).toEqual({
+      pk: { S: 'event#a-1' },
+      position: { S: 'shardId-000000000000:0' },
+      expires_at: { N: String(NOW.getTime() / 1000 + 3600) },
+      lease_until: { N: String(NOW.getTime() / 1000 + 60) },
+    });
   });
 
   test('a repeat from another position within the window is a duplicate; the same position takes its claim over', async () => {
@@ -68,5 +73,19 @@ describe('claimEvents against dynalite', () => {
     const retry = await claimEvents([delivered, stopped], deps().deps);
 
     expect(retry.duplicates).toEqual(new Set([0]));
+  });
+
+  test('after its lease, an undelivered claim is taken over by a repeat; a delivered one never is within the window', async () => {
+    const undelivered = claim(0, 'f-1', 'p-1');
+    const delivered = claim(1, 'f-2', 'p-2');
+    await claimEvents([undelivered, delivered], deps().deps);
+    await confirmDelivered([delivered], deps().deps as never);
+    const afterLease = new Date(NOW.getTime() + 61 * 1000);
+
+    const withinLease = await claimEvents([claim(0, 'f-1', 'p-9')], deps(new Date(NOW.getTime() + 30 * 1000)).deps);
+    const replay = await claimEvents([claim(0, 'f-1', 'p-9'), claim(1, 'f-2', 'p-9')], deps(afterLease).deps);
+
+    expect(withinLease.duplicates).toEqual(new Set([0]));
+    expect(replay.duplicates).toEqual(new Set([1]));
   });
 });

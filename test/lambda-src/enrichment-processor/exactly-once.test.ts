@@ -83,7 +83,7 @@ describe('no record lost, none twice, under retries', () => {
       });
       const logger = new RecordingLogger();
       const { sleep } = recordingSleep();
-      const config = { ...SEED_CONFIG, dedup: { tableName, idField: 'event_id', windowSeconds: 3600 } };
+      const config = { ...SEED_CONFIG, dedup: { tableName, idField: 'event_id', windowSeconds: 3600, leaseSeconds: 900 } };
       const deps = { config, client: kinesis, deadLetters: sqs, state: dynamo.client, logger, clock: () => FIXED_NOW, sleep, random: () => 0.5 };
 
 
