@@ -1,6 +1,6 @@
 import type { DedupConfig } from './deduplicate';
 import { PROCESSED_AT_FIELD } from './enrich';
-import { ConfigError, Env, optionalVar, parseAttributeList, parseInteger, requireVar } from './env';
+import { ConfigError, Env, optionalVar, parseAttributeList, parseInteger, rejectWithout, requireVar } from './env';
 import { GeoConfig, parseGeoPrefixes } from './geo';
 import { isJsonObject } from './json';
 import { NormalizationConfig } from './normalize';
@@ -61,9 +61,7 @@ function loadGeoConfig(env: Env, schema: RecordSchema): GeoConfig | undefined {
   const ipField = optionalVar(env, 'GEO_IP_FIELD');
   const prefixes = optionalVar(env, 'GEO_IP_PREFIXES');
   if (profileAttribute === undefined && ipField === undefined) {
-    if (prefixes !== undefined) {
-      throw new ConfigError('GEO_IP_PREFIXES', 'is set but GEO_IP_FIELD is not; set the record field that holds the IP address');
-    }
+    rejectWithout(env, 'GEO_IP_FIELD', ['GEO_IP_PREFIXES'], 'set the record field that holds the IP address');
     return undefined;
   }
   if (profileAttribute !== undefined && optionalVar(env, 'REFERENCE_TABLE_NAME') === undefined) {
@@ -100,10 +98,7 @@ function loadStateConfig(env: Env, schema: RecordSchema): Pick<ProcessorConfig, 
   const sessionsOn = optionalVar(env, 'SESSION_GAP_SECONDS') !== undefined;
   const dedupOn = optionalVar(env, 'DEDUP_WINDOW_SECONDS') !== undefined;
   if (tableName === undefined) {
-    const stray = ['SESSION_GAP_SECONDS', 'DEDUP_WINDOW_SECONDS'].find((name) => optionalVar(env, name) !== undefined);
-    if (stray !== undefined) {
-      throw new ConfigError(stray, 'is set but STATE_TABLE_NAME is not; sessionization and deduplication keep their state in that table');
-    }
+    rejectWithout(env, 'STATE_TABLE_NAME', ['SESSION_GAP_SECONDS', 'DEDUP_WINDOW_SECONDS'], 'sessionization and deduplication keep their state in that table');
     return {};
   }
   if (!sessionsOn && !dedupOn) {
@@ -178,11 +173,7 @@ const REFERENCE_VARIABLES = [
 function loadReferenceConfig(env: Env): ReferenceConfig | undefined {
   const tableName = optionalVar(env, 'REFERENCE_TABLE_NAME');
   if (tableName === undefined) {
-    // Tuning without a table is almost certainly a misspelt or forgotten table name, not a wish to turn enrichment off.
-    const stray = REFERENCE_VARIABLES.find((name) => optionalVar(env, name) !== undefined);
-    if (stray !== undefined) {
-      throw new ConfigError(stray, 'is set but REFERENCE_TABLE_NAME is not; set both, or neither to turn reference enrichment off');
-    }
+    rejectWithout(env, 'REFERENCE_TABLE_NAME', REFERENCE_VARIABLES, 'set both, or neither to turn reference enrichment off');
     return undefined;
   }
   const keyField = optionalVar(env, 'REFERENCE_KEY_FIELD') ?? REFERENCE_DEFAULTS.keyField;

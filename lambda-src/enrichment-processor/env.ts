@@ -66,3 +66,14 @@ export function parseAttributeList(env: Env, name: string): string[] | undefined
   }
   return attributes;
 }
+
+/**
+ * Rejects a feature's settings without the variable that turns the feature on: that is almost certainly a misspelt or
+ * forgotten variable, not a wish to turn the feature off.
+ */
+export function rejectWithout(env: Env, anchor: string, dependents: readonly string[], advice: string): void {
+  const stray = dependents.find((name) => optionalVar(env, name) !== undefined);
+  if (stray !== undefined) {
+    throw new ConfigError(stray, `is set but ${anchor} is not; ${advice}`);
+  }
+}

@@ -2,7 +2,7 @@ import { Sha256 } from '@aws-crypto/sha256-js';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import Redis, { Cluster } from 'iovalkey';
-import { ConfigError, Env, optionalVar, parseBoolean, parseInteger } from './env';
+import { ConfigError, Env, optionalVar, parseBoolean, parseInteger, rejectWithout } from './env';
 import { isJsonObject } from './json';
 import type { Profile } from './reference';
 
@@ -60,11 +60,7 @@ const SHARED_CACHE_VARIABLES = [
 export function loadSharedCacheConfig(env: Env): SharedCacheConfig | undefined {
   const endpoint = optionalVar(env, 'REFERENCE_CACHE_ENDPOINT');
   if (endpoint === undefined) {
-    // Settings without an endpoint are almost certainly a misspelt or forgotten endpoint, not a wish to turn the tier off.
-    const stray = SHARED_CACHE_VARIABLES.find((name) => optionalVar(env, name) !== undefined);
-    if (stray !== undefined) {
-      throw new ConfigError(stray, 'is set but REFERENCE_CACHE_ENDPOINT is not; set both, or neither to turn the shared cache off');
-    }
+    rejectWithout(env, 'REFERENCE_CACHE_ENDPOINT', SHARED_CACHE_VARIABLES, 'set both, or neither to turn the shared cache off');
     return undefined;
   }
   const { host, port } = parseEndpoint(endpoint);
