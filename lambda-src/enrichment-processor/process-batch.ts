@@ -4,7 +4,7 @@ import { ProcessorConfig } from './config';
 import { DeadLetter, deadLetterBody, describeRecord, SendMessageBatchClient, sendDeadLetters } from './dead-letter';
 import { DecodeError, decodeRecordData } from './decode';
 import { BatchWriteItemClient, claimEvents, confirmDelivered, EventClaim } from './deduplicate';
-import { Clock, DerivedFields, enrichRecord, selectPartitionKey } from './enrich';
+import { Clock, DerivedFields, encodeEnriched, selectPartitionKey } from './enrich';
 import { deriveGeoLocation, GeoConfig, PrefixMatcher } from './geo';
 import { JsonObject, ownField } from './json';
 import { LruCache } from './lru-cache';
@@ -21,6 +21,8 @@ export { describeRecord } from './dead-letter';
 
 /** Structurally satisfied by the Powertools Logger; kept narrow so tests can record calls. */
 export interface ProcessorLogger {
+  /** DEBUG when debug logs are kept, e.g. in an invocation chosen by POWERTOOLS_LOGGER_SAMPLE_RATE. */
+  getLevelName(): string;
   debug(message: string, attributes: Record<string, unknown>): void;
   info(message: string, attributes: Record<string, unknown>): void;
   error(message: string, attributes: Record<string, unknown>): void;
@@ -84,11 +86,11 @@ export function buildEntry(
   record: KinesisStreamRecord,
   payload: JsonObject,
   config: ProcessorConfig,
-  clock: Clock,
+  processedAt: string,
   derived: DerivedFields = {},
 ): PreparedRecord {
   const entry: PutEntry = {
-    data: Buffer.from(JSON.stringify(enrichRecord(payload, clock, derived)), 'utf8'),
+    data: Buffer.from(encodeEnriched(payload, processedAt, derived), 'utf8'),
     partitionKey: selectPartitionKey(payload, config.partitionKeyField, record.kinesis.partitionKey),
   };
   // Enrichment and a longer partition key can push a record that fit on the input stream over the output limit.
@@ -102,7 +104,7 @@ export function buildEntry(
 /** Everything but the batch-level steps (deduplication, sessions, reference data). */
 export function prepareRecord(record: KinesisStreamRecord, config: ProcessorConfig, clock: Clock): PreparedRecord {
   const parsed = parseRecord(record, config);
-  return parsed.ok ? buildEntry(record, parsed.payload, config, clock) : parsed;
+  return parsed.ok ? buildEntry(record, parsed.payload, config, clock().toISOString()) : parsed;
 }
 
 /** Why a record could not be finished in this invocation; the earliest such record becomes the checkpoint. */
@@ -119,6 +121,8 @@ interface Unfinished extends ItemFailure {
 export async function processBatch(records: readonly KinesisStreamRecord[], deps: BatchDeps): Promise<KinesisStreamBatchResponse> {
   const { config } = deps;
   const now = deps.clock();
+  // One processing time for the batch: its records are processed together.
+  const processedAt = now.toISOString();
   const parsed = records.map((record) => parseRecord(record, config));
   const unfinished = new Map<number, Unfinished>();
   const markUnfinished = (failures: ReadonlyMap<number, ItemFailure>, stage: string) =>
@@ -220,7 +224,7 @@ export async function processBatch(records: readonly KinesisStreamRecord[], deps
       ...(profile === undefined ? {} : { profile }),
       ...(deps.geo === undefined ? {} : { geoLocation: deriveGeoLocation(p.payload, profile?.profile, deps.geo.config, deps.geo.matcher) }),
     };
-    const prepared = buildEntry(records[i], p.payload, config, deps.clock, derived);
+    const prepared = buildEntry(records[i], p.payload, config, processedAt, derived);
     if (prepared.ok) {
       entries.push({ ...prepared.entry, index: i });
     } else {
@@ -283,7 +287,9 @@ export async function processBatch(records: readonly KinesisStreamRecord[], deps
     resumeFrom: checkpoint === undefined ? undefined : records[checkpoint].kinesis.sequenceNumber,
   });
   recordMetrics(deps.metrics, counts, lookup, lookupMs);
-  for (const [i, record] of records.entries()) {
+  // Built only when debug logs are kept (the sampled invocations): a line per record costs more than processing it.
+  const debugging = deps.logger.getLevelName() === 'DEBUG';
+  for (const [i, record] of debugging ? records.entries() : []) {
     deps.logger.debug('Record outcome', {
       ...describeRecord(record),
       correlation_id: parsed[i].ok ? ownField(payloadOf(i), config.dedup?.idField ?? 'event_id') : undefined,

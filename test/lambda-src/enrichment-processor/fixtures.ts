@@ -104,6 +104,12 @@ export interface LogCall {
 export class RecordingLogger implements ProcessorLogger {
   readonly calls: LogCall[] = [];
 
+  constructor(private readonly level = 'DEBUG') {}
+
+  getLevelName(): string {
+    return this.level;
+  }
+
   debug(message: string, attributes: Record<string, unknown>): void {
     this.calls.push({ level: 'debug', message, attributes });
   }

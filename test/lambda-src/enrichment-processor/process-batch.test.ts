@@ -222,6 +222,15 @@ describe('processBatch', () => {
       [undefined, 'dead-lettered'],
     ]);
   });
+
+  test('writes no per-record lines when debug logs are not kept', async () => {
+    const logger = new RecordingLogger('INFO');
+    const { deps } = setup();
+
+    await processBatch([kinesisRecord(seedEvent(0), 0)], { ...deps, logger });
+
+    expect(logger.calls.filter((c) => c.level === 'debug')).toEqual([]);
+  });
 });
 
 describe('processBatch with reference data', () => {
