@@ -11,6 +11,7 @@ import { PrefixMatcher } from './geo';
 import { LruCache } from './lru-cache';
 import { processBatch, ReferenceDeps } from './process-batch';
 import { Profile } from './reference';
+import { SESSION_STATE_CACHE_SIZE, SessionState } from './sessions';
 import { ValkeyCache } from './shared-cache';
 
 // Module scope runs once per execution environment: a bad configuration fails the cold start loudly,
@@ -40,6 +41,8 @@ const reference: ReferenceDeps | undefined = config.reference && {
   sharedCache: config.reference.sharedCache && new ValkeyCache(config.reference.sharedCache, () => dynamo!.config.credentials()),
 };
 
+const sessionStateCache = config.sessions
+  && new LruCache<SessionState>(SESSION_STATE_CACHE_SIZE, config.sessions.gapSeconds * 1000, Date.now);
 const geo = config.geo && { config: config.geo, matcher: new PrefixMatcher(config.geo.prefixes) };
 
 export async function handler(event: KinesisStreamEvent, context: Context): Promise<KinesisStreamBatchResponse> {
@@ -55,6 +58,7 @@ export async function handler(event: KinesisStreamEvent, context: Context): Prom
       logger,
       metrics,
       reference,
+      sessionStateCache,
       geo,
       clock: () => new Date(),
       sleep,

@@ -49,6 +49,10 @@ export class LruCache<V> {
     }
   }
 
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
+
   /** Entries held, including expired ones not yet looked up or evicted. */
   get size(): number {
     return this.entries.size;

@@ -12,7 +12,7 @@ import { normalizeRecord } from './normalize';
 import { entrySize, publishEntries, PutEntry, PutRecordsClient, PUT_RECORDS_LIMITS } from './publish';
 import { distinctKeys, LookupResult, lookupProfiles, Profile, ReferenceConfig, referenceKey } from './reference';
 import { ItemFailure, RetryDeps } from './retry';
-import { sessionize, SessionResult, UserEvents } from './sessions';
+import { SessionState, sessionize, SessionResult, UserEvents } from './sessions';
 import type { SharedCache } from './shared-cache';
 import { PutItemClient, STATE_TABLE } from './state-table';
 import { validateRecord } from './validate';
@@ -53,6 +53,8 @@ export interface BatchDeps extends RetryDeps {
   readonly reference?: ReferenceDeps;
   /** DynamoDB, for the state table of sessionization and deduplication. */
   readonly state?: BatchGetItemClient & PutItemClient & BatchWriteItemClient;
+  /** Session state this execution environment wrote, kept across invocations. */
+  readonly sessionStateCache?: LruCache<SessionState>;
   readonly metrics?: ProcessorMetrics;
   /** geo_location derivation, with the prefix table compiled once per execution environment; off when absent. */
   readonly geo?: { readonly config: GeoConfig; readonly matcher: PrefixMatcher };
@@ -174,7 +176,7 @@ export async function processBatch(records: readonly KinesisStreamRecord[], deps
       events.times.push(time);
     }
     const users: UserEvents[] = [...byUser].map(([user, events]) => ({ user, ...events }));
-    sessions = await sessionize(users, { ...stateDeps(), config: config.sessions });
+    sessions = await sessionize(users, { ...stateDeps(), config: config.sessions, stateCache: deps.sessionStateCache });
     markUnfinished(sessions.unavailable, 'sessionization');
   }
 

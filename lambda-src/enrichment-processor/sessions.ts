@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { BatchGetItemClient, batchGetItems, Item } from './batch-get';
+import { BatchGetItemClient, batchGetItems, BatchGetResult, Item } from './batch-get';
 import { chunk } from './groups';
+import { LruCache } from './lru-cache';
 import { attemptInGroups, ItemFailure, RetryDeps, retryUndone } from './retry';
 import { epochSeconds, isConditionFailure, PutItemClient, STATE_TABLE } from './state-table';
 
@@ -74,7 +75,15 @@ export interface SessionDeps extends RetryDeps {
   readonly config: SessionConfig;
   readonly client: BatchGetItemClient & PutItemClient;
   readonly now: Date;
+  /**
+   * The state this execution environment last wrote for each user, so that a user's next batch skips the read. A
+   * state changed elsewhere since makes the versioned write fail; the entry is then dropped and the retry reads.
+   */
+  readonly stateCache?: LruCache<SessionState>;
 }
+
+/** Users whose state each execution environment remembers: far more than the users of one shard's batches. */
+export const SESSION_STATE_CACHE_SIZE = 10_000;
 
 /** The events of one user in this batch, in arrival order. */
 export interface UserEvents {
@@ -103,25 +112,40 @@ export async function sessionize(users: readonly UserEvents[], deps: SessionDeps
   const sessionIds = new Map<number, string>();
   const unavailable = new Map<number, ItemFailure>();
   const keyOf = (user: string) => STATE_TABLE.sessionPrefix + user;
-  const read = await batchGetItems(users.map((u) => keyOf(u.user)), {
+  const known = new Map<string, SessionState>();
+  for (const { user } of users) {
+    const cached = deps.stateCache?.get(user);
+    if (cached !== undefined) {
+      known.set(user, cached);
+    }
+  }
+  const toRead = users.filter(({ user }) => !known.has(user)).map(({ user }) => keyOf(user));
+  const read = toRead.length === 0 ? NOTHING_READ : await batchGetItems(toRead, {
     tableName: config.tableName,
     keyAttribute: STATE_TABLE.keyAttribute,
     consistentRead: true,
   }, deps);
 
-  const writes: Array<{ readonly events: UserEvents; readonly ids: string[]; readonly item: Item; readonly version?: number }> = [];
+  const writes: Array<{
+    readonly events: UserEvents;
+    readonly ids: string[];
+    readonly item: Item;
+    readonly next: SessionState;
+    readonly version?: number;
+  }> = [];
   for (const events of users) {
     const failure = read.unavailable.get(keyOf(events.user));
     if (failure !== undefined) {
       events.indices.forEach((index) => unavailable.set(index, failure));
       continue;
     }
-    const state = parseState(read.items.get(keyOf(events.user)) ?? null);
+    const state = known.get(events.user) ?? parseState(read.items.get(keyOf(events.user)) ?? null);
     const { ids, spans } = assignSessions(events.user, state, events.times, config.gapSeconds * 1000);
     const version = (state?.version ?? 0) + 1;
     writes.push({
       events,
       ids,
+      next: { spans, version },
       version: state?.version,
       item: {
         [STATE_TABLE.keyAttribute]: { S: keyOf(events.user) },
@@ -162,13 +186,17 @@ export async function sessionize(users: readonly UserEvents[], deps: SessionDeps
   const failed = new Set([...remaining, ...conflicts]);
   for (const write of writes) {
     if (failed.has(write)) {
+      deps.stateCache?.delete(write.events.user);
       write.events.indices.forEach((index) => unavailable.set(index, lastError.get(write)!));
     } else {
+      deps.stateCache?.set(write.events.user, write.next);
       write.events.indices.forEach((index, i) => sessionIds.set(index, write.ids[i]));
     }
   }
   return { sessionIds, unavailable };
 }
+
+const NOTHING_READ: BatchGetResult = { items: new Map(), unavailable: new Map(), requests: 0 };
 
 function parseState(item: Item | null): SessionState | undefined {
   if (item === null) {

@@ -1,6 +1,7 @@
 import * as fc from 'fast-check';
 import { recordingSleep } from './fixtures';
-import { assignSessions, MAX_REMEMBERED_SESSIONS, sessionId, sessionize } from '../../../lambda-src/enrichment-processor/sessions';
+import { LruCache } from '../../../lambda-src/enrichment-processor/lru-cache';
+import { assignSessions, MAX_REMEMBERED_SESSIONS, sessionId, sessionize, SessionState } from '../../../lambda-src/enrichment-processor/sessions';
 import { Dynalite, dynaliteTableForTests } from '../../support/dynalite';
 
 const MINUTE = 60_000;
@@ -120,5 +121,28 @@ describe('sessionize against dynalite', () => {
     const result = await sessionize([{ user: 'dan', indices: [3], times: [T0] }], { ...deps(), config: { ...deps().config, tableName: 'missing' } });
 
     expect(result.unavailable.get(3)!.errorCode).toBe('ResourceNotFoundException');
+  });
+
+  test('with a state cache, a user\'s next batch skips the read; a state changed elsewhere is read again after the conflict', async () => {
+    const stateCache = new LruCache<SessionState>(100, 60_000, () => 0);
+    const commands: string[] = [];
+    const counting = {
+      send: (command: { constructor: { name: string } }) => {
+        commands.push(command.constructor.name);
+        return emulator().client.send(command as never);
+      },
+    };
+    const cached = { ...deps(counting as never), stateCache };
+
+    await sessionize([{ user: 'erin', indices: [0], times: [T0] }], cached);
+    await sessionize([{ user: 'erin', indices: [0], times: [T0 + MINUTE] }], cached);
+    // Another execution environment continues erin's session.
+    await sessionize([{ user: 'erin', indices: [0], times: [T0 + 2 * MINUTE] }], deps());
+    const conflict = await sessionize([{ user: 'erin', indices: [5], times: [T0 + 3 * MINUTE] }], cached);
+    const retry = await sessionize([{ user: 'erin', indices: [5], times: [T0 + 3 * MINUTE] }], cached);
+
+    expect(commands).toEqual(['BatchGetItemCommand', 'PutItemCommand', 'PutItemCommand', 'PutItemCommand', 'BatchGetItemCommand', 'PutItemCommand']);
+    expect(conflict.unavailable.get(5)!.errorCode).toBe('SessionStateConflict');
+    expect(retry.sessionIds.get(5)).toBe(sessionId('erin', T0));
   });
 });
