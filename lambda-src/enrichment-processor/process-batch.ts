@@ -221,10 +221,11 @@ export async function processBatch(records: readonly KinesisStreamRecord[], deps
       continue;
     }
     const profile = deps.reference === undefined ? undefined : profileOf(payloadOf(i), deps.reference.config, lookup!);
+    // Absent fields stay undefined, which encodeEnriched leaves out; spreading optional parts costs more per record.
     const derived: DerivedFields = {
-      ...(sessions === undefined ? {} : { sessionId: sessions.sessionIds.get(i) ?? null }),
-      ...(profile === undefined ? {} : { profile }),
-      ...(deps.geo === undefined ? {} : { geoLocation: deriveGeoLocation(p.payload, profile?.profile, deps.geo.config, deps.geo.matcher) }),
+      sessionId: sessions === undefined ? undefined : sessions.sessionIds.get(i) ?? null,
+      profile,
+      geoLocation: deps.geo === undefined ? undefined : deriveGeoLocation(p.payload, profile?.profile, deps.geo.config, deps.geo.matcher),
     };
     const prepared = buildEntry(records[i], p.payload, config, processedAt, derived);
     if (prepared.ok) {
