@@ -7,23 +7,8 @@ import * as ecr from 'aws-cdk-lib/aws-ecr';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { FieldType, EnrichmentProcessor, EnrichmentProcessorOptions, IngestStream, RecordSchema } from '../../src';
 import { synthesizeWithNagPacks } from '../support/compliance';
-import { iamStatementsIn, newStack, templateOf } from '../support/stack';
+import { iamStatementsIn, newStack, processorStack, templateOf } from '../support/stack';
 
-function processorStack(
-  options: EnrichmentProcessorOptions = {},
-  recordSchema?: RecordSchema,
-  stack: Stack = newStack(),
-): { stack: Stack; template: Template } {
-  const source = new IngestStream(stack, 'Source');
-  const destination = new IngestStream(stack, 'Destination');
-  new EnrichmentProcessor(stack, 'Processor', {
-    ...options,
-    recordSchema,
-    sourceStream: source.stream,
-    destinationStream: destination.stream,
-  });
-  return { stack, template: templateOf(stack) };
-}
 
 /** The properties of the stack's only function. */
 function functionOf(template: Template) {
@@ -176,7 +161,7 @@ describe('EnrichmentProcessor', () => {
 
   test('a custom schema reaches the handler', () => {
     const schema = RecordSchema.fromFields([{ name: 'device_id', type: FieldType.STRING, required: true }]);
-    const { template } = processorStack({ partitionKeyField: 'device_id' }, schema);
+    const { template } = processorStack({ partitionKeyField: 'device_id', recordSchema: schema });
     template.hasResourceProperties('AWS::Lambda::Function', {
       Environment: { Variables: Match.objectLike({ RECORD_SCHEMA: schema.toJson(), PARTITION_KEY_FIELD: 'device_id' }) },
     });
@@ -258,7 +243,7 @@ describe('EnrichmentProcessor', () => {
       const stack = newStack();
       const code = lambda.Code.fromEcrImage(ecr.Repository.fromRepositoryName(stack, 'Repository', 'enricher'));
       const pythonImage = { code, handler: lambda.Handler.FROM_IMAGE, runtime: lambda.Runtime.PYTHON_3_13 };
-      expect(() => processorStack({ customHandler: pythonImage }, undefined, stack))
+      expect(() => processorStack({ customHandler: pythonImage }, stack))
         .toThrow('Invalid EnrichmentProcessorProps.customHandler.runtime: python3.13. Allowed: Runtime.FROM_IMAGE, because code is a container image.');
       const { template } = processorStack({ customHandler: { code, handler: lambda.Handler.FROM_IMAGE, runtime: lambda.Runtime.FROM_IMAGE } });
       template.hasResourceProperties('AWS::Lambda::Function', {
@@ -274,7 +259,7 @@ describe('EnrichmentProcessor', () => {
     function vpcStack(options: EnrichmentProcessorOptions = {}, vpcProps: ec2.VpcProps = { maxAzs: 2, natGateways: 1 }) {
       const stack = newStack();
       const vpc = new ec2.Vpc(stack, 'Vpc', vpcProps);
-      return { vpc, ...processorStack({ vpc, ...options }, undefined, stack) };
+      return { vpc, ...processorStack({ vpc, ...options }, stack) };
     }
 
     test('the function runs in the private subnets with its own security group: no inbound, HTTPS outbound only', () => {
@@ -353,7 +338,7 @@ describe('EnrichmentProcessor', () => {
         ],
       });
       const group = new ec2.SecurityGroup(stack, 'AppGroup', { vpc });
-      const { template } = processorStack({ vpc, vpcSubnets: { subnetGroupName: 'App' }, securityGroups: [group] }, undefined, stack);
+      const { template } = processorStack({ vpc, vpcSubnets: { subnetGroupName: 'App' }, securityGroups: [group] }, stack);
       const appSubnets = vpc.selectSubnets({ subnetGroupName: 'App' }).subnetIds.map(id => stack.resolve(id));
       template.hasResourceProperties('AWS::Lambda::Function', {
         VpcConfig: { SubnetIds: appSubnets, SecurityGroupIds: [stack.resolve(group.securityGroupId)] },
@@ -399,7 +384,7 @@ describe('EnrichmentProcessor', () => {
       const publicOnly = { maxAzs: 2, subnetConfiguration: [{ name: 'Public', subnetType: ec2.SubnetType.PUBLIC }] };
       const stack = newStack();
       const group = new ec2.SecurityGroup(stack, 'Group', { vpc: new ec2.Vpc(stack, 'Vpc', publicOnly) });
-      expect(() => processorStack({ securityGroups: [group] }, undefined, stack))
+      expect(() => processorStack({ securityGroups: [group] }, stack))
         .toThrow('Invalid EnrichmentProcessorProps.securityGroups: set without vpc.');
       expect(() => vpcStack({ securityGroups: [] })).toThrow('Invalid EnrichmentProcessorProps.securityGroups: []. Allowed: at least one security group');
       expect(() => vpcStack({}, publicOnly)).toThrow('Invalid EnrichmentProcessorProps.vpc: it has neither private nor isolated subnets.');

@@ -1,25 +1,12 @@
 import { App, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
-import { Match, Template } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { REPLICA } from '../../examples/pipeline-stack';
-import { EnrichmentProcessor, IngestStream, ReferenceDataOptions, StreamingPipeline } from '../../src';
+import { EnrichmentProcessor, IngestStream, StreamingPipeline } from '../../src';
 import { synthesizeWithNagPacks } from '../support/compliance';
-import { iamStatementsIn, newStack, templateOf } from '../support/stack';
-
-function processorStack(referenceData: ReferenceDataOptions, stack = newStack(), removalPolicy?: RemovalPolicy) {
-  const processor = new EnrichmentProcessor(stack, 'Processor', {
-    referenceData,
-    removalPolicy,
-    sourceStream: new IngestStream(stack, 'Source').stream,
-    destinationStream: new IngestStream(stack, 'Destination').stream,
-  });
-  return { stack, processor, template: templateOf(stack) };
-}
-
-const environment = (template: Template) =>
-  Object.values(template.findResources('AWS::Lambda::Function'))[0].Properties.Environment.Variables as Record<string, unknown>;
+import { functionEnvironment as environment, iamStatementsIn, newStack, processorStack, templateOf } from '../support/stack';
 
 describe('EnrichmentProcessor reference data', () => {
   test('is off by default: no table, no REFERENCE_* variables, no DynamoDB permissions', () => {
@@ -37,7 +24,7 @@ describe('EnrichmentProcessor reference data', () => {
   });
 
   test('a new table: string key, on demand, PITR, encrypted with the processor key, deletion protection, retained', () => {
-    const { processor, template } = processorStack({});
+    const { processor, template } = processorStack({ referenceData: {} });
 
     expect(processor.referenceTable).toBeDefined();
     template.hasResource('AWS::DynamoDB::Table', {
@@ -65,13 +52,13 @@ describe('EnrichmentProcessor reference data', () => {
   });
 
   test('removalPolicy DESTROY turns deletion protection off, so the stack can be deleted', () => {
-    const { template } = processorStack({}, newStack(), RemovalPolicy.DESTROY);
+    const { template } = processorStack({ referenceData: {}, removalPolicy: RemovalPolicy.DESTROY });
 
     template.hasResource('AWS::DynamoDB::Table', { DeletionPolicy: 'Delete', Properties: Match.objectLike({ DeletionProtectionEnabled: false }) });
   });
 
   test('least privilege: three read actions on the table ARN, kms:Decrypt on its key, nothing else about DynamoDB', () => {
-    const { template } = processorStack({});
+    const { template } = processorStack({ referenceData: {} });
 
     const statements = iamStatementsIn(template);
     const dynamo = statements.filter(s => JSON.stringify(s.Action).includes('dynamodb:'));
@@ -90,13 +77,15 @@ describe('EnrichmentProcessor reference data', () => {
     const table = dynamodb.Table.fromTableAttributes(stack, 'Profiles', { tableName: 'profiles', encryptionKey: key });
 
     const { processor, template } = processorStack({
-      table,
-      keyField: 'event_id',
-      keyAttribute: 'pk',
-      attributes: ['name', 'tier'],
-      targetField: 'profile',
-      cacheSize: 50,
-      cacheTtl: Duration.minutes(1),
+      referenceData: {
+        table,
+        keyField: 'event_id',
+        keyAttribute: 'pk',
+        attributes: ['name', 'tier'],
+        targetField: 'profile',
+        cacheSize: 50,
+        cacheTtl: Duration.minutes(1),
+      },
     }, stack);
 
     expect(processor.referenceTable).toBe(table);
@@ -129,7 +118,7 @@ describe('EnrichmentProcessor reference data', () => {
     [{ cacheSize: 0 }, 'Invalid EnrichmentProcessorProps.referenceData.cacheSize: 0. Allowed: an integer from 1 to 1000000.'],
     [{ cacheTtl: Duration.days(2) }, 'Invalid EnrichmentProcessorProps.referenceData.cacheTtl: 172800 seconds. Allowed: a whole number of seconds from 0 to 86400.'],
   ])('rejects %j', (options, message) => {
-    expect(() => processorStack(options)).toThrow(message);
+    expect(() => processorStack({ referenceData: options })).toThrow(message);
   });
 
   test('StreamingPipeline passes processor.referenceData through and encrypts the table with the pipeline key', () => {
