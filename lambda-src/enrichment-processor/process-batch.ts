@@ -137,7 +137,8 @@ export async function processBatch(records: readonly KinesisStreamRecord[], deps
   const payloadOf = (i: number) => (parsed[i] as { readonly payload: JsonObject }).payload;
   const stateDeps = () => ({ ...deps, client: deps.state!, now });
 
-  let candidates = parsed.flatMap((p, i) => (p.ok ? [i] : []));
+  let candidates: number[] = [];
+  parsed.forEach((p, i) => p.ok && candidates.push(i));
   const duplicates = new Set<number>();
   const claims: EventClaim[] = [];
   if (config.dedup !== undefined) {
@@ -229,7 +230,8 @@ export async function processBatch(records: readonly KinesisStreamRecord[], deps
     };
     const prepared = buildEntry(records[i], p.payload, config, processedAt, derived);
     if (prepared.ok) {
-      entries.push({ ...prepared.entry, index: i });
+      // Named fields, not a spread: this runs per record, and V8 copies spread objects slowly.
+      entries.push({ data: prepared.entry.data, partitionKey: prepared.entry.partitionKey, index: i });
     } else {
       rejected(i, prepared.reasons);
     }

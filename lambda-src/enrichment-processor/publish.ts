@@ -70,7 +70,7 @@ export async function publishEntries(entries: readonly PutEntry[], deps: Publish
     });
   };
   const { remaining, attempts } = await retryUndone(
-    entries.map((entry, index) => ({ ...entry, index })),
+    entries.map((entry, index) => ({ data: entry.data, partitionKey: entry.partitionKey, index })),
     // Chunks go one after another so that each shard receives its records in input order.
     (pending) => attemptInGroups(chunkEntries(pending, deps.limits), putChunk, lastError),
     deps,
