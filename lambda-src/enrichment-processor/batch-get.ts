@@ -43,7 +43,13 @@ const MAX_KEY_BYTES = 2048;
  */
 export function keyValue(record: JsonObject, field: string, prefix = ''): string | undefined {
   const value = ownField(record, field);
-  return typeof value === 'string' && value.length > 0 && Buffer.byteLength(prefix + value, 'utf8') <= MAX_KEY_BYTES ? value : undefined;
+  return typeof value === 'string' && value.length > 0 && fitsKey(prefix, value) ? value : undefined;
+}
+
+// A UTF-16 unit takes at most 3 bytes in UTF-8, so ids of ordinary length need no byte count (this runs several
+// times per record).
+function fitsKey(prefix: string, value: string): boolean {
+  return (prefix.length + value.length) * 3 <= MAX_KEY_BYTES || Buffer.byteLength(prefix + value, 'utf8') <= MAX_KEY_BYTES;
 }
 
 /** BatchGetItem's limit of keys per request. */

@@ -26,25 +26,59 @@ export interface DerivedFields {
  * producer-supplied value of those fields (downstream must be able to trust that the pipeline set them).
  */
 export function encodeEnriched(record: JsonObject, processedAt: string, derived: DerivedFields = {}): string {
-  const added: Array<[string, unknown]> = [];
-  if (derived.profile !== undefined) {
-    added.push([derived.profile.field, derived.profile.profile]);
-  }
-  if (derived.sessionId !== undefined) {
-    added.push([SESSION_ID_FIELD, derived.sessionId]);
-  }
-  if (derived.geoLocation !== undefined) {
-    added.push([GEO_LOCATION_FIELD, derived.geoLocation]);
-  }
-  added.push([PROCESSED_AT_FIELD, processedAt]);
-  if (added.some(([field]) => Object.prototype.hasOwnProperty.call(record, field))) {
-    return JSON.stringify({ ...record, ...Object.fromEntries(added) });
+  const { profile, sessionId, geoLocation } = derived;
+  const overwrites = (profile !== undefined && hasOwn(record, profile.field))
+    || (sessionId !== undefined && hasOwn(record, SESSION_ID_FIELD))
+    || (geoLocation !== undefined && hasOwn(record, GEO_LOCATION_FIELD))
+    || hasOwn(record, PROCESSED_AT_FIELD);
+  if (overwrites) {
+    return JSON.stringify({
+      ...record,
+      ...(profile === undefined ? {} : { [profile.field]: profile.profile }),
+      ...(sessionId === undefined ? {} : { [SESSION_ID_FIELD]: sessionId }),
+      ...(geoLocation === undefined ? {} : { [GEO_LOCATION_FIELD]: geoLocation }),
+      [PROCESSED_AT_FIELD]: processedAt,
+    });
   }
   // The common case, appended to the record's own JSON: copying every field into a new object first costs more than
   // the rest of enrichment (most of all on Node.js 20), and the result is the same text.
+  let tail = '';
+  if (profile !== undefined) {
+    tail += `,${JSON.stringify(profile.field)}:${encodeShared(profile.profile)}`;
+  }
+  if (sessionId !== undefined) {
+    tail += `,${SESSION_ID_KEY}${JSON.stringify(sessionId)}`;
+  }
+  if (geoLocation !== undefined) {
+    tail += `,${GEO_LOCATION_KEY}${encodeShared(geoLocation)}`;
+  }
+  tail += `,${PROCESSED_AT_KEY}${JSON.stringify(processedAt)}`;
   const own = JSON.stringify(record);
-  const tail = added.map(([field, value]) => `${JSON.stringify(field)}:${JSON.stringify(value)}`).join(',');
-  return own === '{}' ? `{${tail}}` : `${own.slice(0, -1)},${tail}}`;
+  return own === '{}' ? `{${tail.slice(1)}}` : `${own.slice(0, -1)}${tail}}`;
+}
+
+const SESSION_ID_KEY = `${JSON.stringify(SESSION_ID_FIELD)}:`;
+const GEO_LOCATION_KEY = `${JSON.stringify(GEO_LOCATION_FIELD)}:`;
+const PROCESSED_AT_KEY = `${JSON.stringify(PROCESSED_AT_FIELD)}:`;
+
+function hasOwn(record: JsonObject, field: string): boolean {
+  return Object.prototype.hasOwnProperty.call(record, field);
+}
+
+// Profiles and prefix-table locations are shared by every record of their user or network and never modified
+// after they are looked up, so each is encoded once; the entries go when the objects do.
+const encodedShared = new WeakMap<JsonObject, string>();
+
+function encodeShared(value: JsonObject | null): string {
+  if (value === null) {
+    return 'null';
+  }
+  let json = encodedShared.get(value);
+  if (json === undefined) {
+    json = JSON.stringify(value);
+    encodedShared.set(value, json);
+  }
+  return json;
 }
 
 // Kinesis rejects the whole PutRecords call for a key outside 1..256 characters, not just the one entry.

@@ -73,6 +73,12 @@ interface PrefixGroup {
   /** 2 to the power of the host bits: dividing an address by it leaves the network part. */
   readonly divisor: bigint;
   readonly networks: ReadonlyMap<bigint, JsonObject>;
+  /**
+   * The group's networks inside the IPv4 range, keyed by the IPv4 address divided by `divisor`, so that dotted
+   * addresses (most of them) are matched in plain numbers, not BigInt; absent when the prefixes are shorter than the
+   * IPv4 range itself (/96), as only ::/0 and the like are.
+   */
+  readonly ipv4?: { readonly divisor: number; readonly networks: ReadonlyMap<number, JsonObject> };
 }
 
 /**
@@ -100,7 +106,7 @@ export class PrefixMatcher {
     }
     this.groups = [...byLength]
       .sort(([a], [b]) => b - a)
-      .map(([length, networks]) => ({ divisor: hostDivisor(length), networks }));
+      .map(([length, networks]) => ({ divisor: hostDivisor(length), networks, ipv4: ipv4Networks(length, networks) }));
   }
 
   /**
@@ -108,18 +114,48 @@ export class PrefixMatcher {
    * An IPv4-mapped IPv6 address (`::ffff:203.0.113.7`) is the IPv4 address it maps, so IPv4 prefixes match it.
    */
   match(ip: string): JsonObject | undefined {
-    const address = parseAddress(ip);
-    if (address === undefined) {
-      return undefined;
+    const ipv4 = dottedIpv4Value(ip);
+    if (ipv4 !== undefined) {
+      return this.matchIpv4(ipv4);
     }
-    for (const { divisor, networks } of this.groups) {
-      const location = networks.get(address.value / divisor);
+    return ipVersion(ip) === 6 ? this.matchAddress(ipv6Value(ip)) : undefined;
+  }
+
+  private matchIpv4(address: number): JsonObject | undefined {
+    for (const { divisor, networks, ipv4 } of this.groups) {
+      const location = ipv4 !== undefined
+        ? ipv4.networks.get(Math.floor(address / ipv4.divisor))
+        : networks.get((IPV4_MAPPED_BASE + BigInt(address)) / divisor);
       if (location !== undefined) {
         return location;
       }
     }
     return undefined;
   }
+
+  private matchAddress(address: bigint): JsonObject | undefined {
+    for (const { divisor, networks } of this.groups) {
+      const location = networks.get(address / divisor);
+      if (location !== undefined) {
+        return location;
+      }
+    }
+    return undefined;
+  }
+}
+
+function ipv4Networks(length: number, networks: ReadonlyMap<bigint, JsonObject>): PrefixGroup['ipv4'] {
+  if (length < IPV4_RANGE_LENGTH) {
+    return undefined;
+  }
+  const divisor = hostDivisor(length);
+  const first = IPV4_MAPPED_BASE / divisor;
+  const end = (IPV4_MAPPED_BASE + 2n ** BigInt(IPV4_BITS)) / divisor;
+  const inRange = [...networks].filter(([network]) => network >= first && network < end);
+  return {
+    divisor: Number(divisor),
+    networks: new Map(inRange.map(([network, location]) => [Number(network - first), location])),
+  };
 }
 
 /**
@@ -160,6 +196,8 @@ export function deriveGeoLocation(
 const ADDRESS_BITS = 128;
 const IPV4_BITS = 32;
 const IPV4_MAPPED_BASE = 0xffff_0000_0000n;
+/** The first prefix length whose host part fits in an IPv4 address. */
+const IPV4_RANGE_LENGTH = ADDRESS_BITS - IPV4_BITS;
 
 interface Address {
   readonly value: bigint;
@@ -196,11 +234,7 @@ function parseCidr(text: string): Prefix | string {
 }
 
 function parseAddress(text: string): Address | undefined {
-  // A zone index ties a link-local address to one host's interface; such an address says nothing about place.
-  if (text.includes('%')) {
-    return undefined;
-  }
-  switch (isIP(text)) {
+  switch (ipVersion(text)) {
     case 4:
       return { value: IPV4_MAPPED_BASE + BigInt(ipv4Value(text)), bits: IPV4_BITS };
     case 6:
@@ -210,10 +244,55 @@ function parseAddress(text: string): Address | undefined {
   }
 }
 
+/** 4 or 6 for an address of that family, 0 for anything else. */
+function ipVersion(text: string): number {
+  // A zone index ties a link-local address to one host's interface; such an address says nothing about place.
+  return text.includes('%') ? 0 : isIP(text);
+}
+
 /** Only for text that isIP accepted as IPv4: four decimal octets. */
 function ipv4Value(text: string): number {
-  return text.split('.').reduce((value, octet) => value * 256 + Number(octet), 0);
+  return dottedIpv4Value(text)!;
 }
+
+/**
+ * The value of a dotted IPv4 address, with exactly the syntax isIP accepts (four decimal octets up to 255, no
+ * leading zeros), else undefined. Most client addresses are IPv4, and isIP's regular expression costs more than
+ * the rest of a lookup.
+ */
+export function dottedIpv4Value(text: string): number | undefined {
+  if (text.length < 7 || text.length > 15) {
+    return undefined;
+  }
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code === DOT) {
+      if (digits === 0 || ++dots > 3) {
+        return undefined;
+      }
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+    } else if (code >= ZERO && code <= NINE && !(digits === 1 && octet === 0)) {
+      octet = octet * 10 + code - ZERO;
+      digits++;
+      if (octet > 255) {
+        return undefined;
+      }
+    } else {
+      return undefined;
+    }
+  }
+  return dots === 3 && digits > 0 ? value * 256 + octet : undefined;
+}
+
+const DOT = '.'.charCodeAt(0);
+const ZERO = '0'.charCodeAt(0);
+const NINE = '9'.charCodeAt(0);
 
 /** Only for text that isIP accepted as IPv6: at most one `::`, and a dotted IPv4 tail only as the last group. */
 function ipv6Value(text: string): bigint {

@@ -55,18 +55,22 @@ export function assignSessions(user: string, state: SessionState | undefined, ti
     while (i >= 0 && spans[i].start > t) {
       i--;
     }
-    if (i >= 0 && t <= spans[i].last + gapMs) {
-      spans[i] = { ...spans[i], last: Math.max(spans[i].last, t) };
-      return spans[i].id;
+    // Spans are rebuilt field by field: this runs for every event, and V8 copies spread objects slowly.
+    const span = spans[i];
+    if (i >= 0 && t <= span.last + gapMs) {
+      if (t > span.last) {
+        spans[i] = { id: span.id, start: span.start, last: t };
+      }
+      return span.id;
     }
     const next = spans[i + 1];
     if (next !== undefined && next.start - t <= gapMs) {
-      spans[i + 1] = { ...next, start: t };
+      spans[i + 1] = { id: next.id, start: t, last: next.last };
       return next.id;
     }
-    const span = { id: sessionId(user, t), start: t, last: t };
-    spans.splice(i + 1, 0, span);
-    return span.id;
+    const started = { id: sessionId(user, t), start: t, last: t };
+    spans.splice(i + 1, 0, started);
+    return started.id;
   });
   return { ids, spans: spans.slice(-MAX_REMEMBERED_SESSIONS) };
 }

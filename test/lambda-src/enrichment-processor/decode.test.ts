@@ -1,5 +1,5 @@
 import * as fc from 'fast-check';
-import { DecodeError, decodeRecordData } from '../../../lambda-src/enrichment-processor/decode';
+import { DecodeError, decodeRecordData, isCanonicalBase64 } from '../../../lambda-src/enrichment-processor/decode';
 
 const b64 = (data: string | Uint8Array) => Buffer.from(data).toString('base64');
 
@@ -49,5 +49,53 @@ describe('decodeRecordData', () => {
     fc.assert(fc.property(notObject, (value) => {
       expect(decodeFailure(b64(JSON.stringify(value))).reason).toBe('not a JSON object');
     }));
+  });
+});
+
+describe('isCanonicalBase64', () => {
+  const roundTrips = (text: string) => Buffer.from(text, 'base64').toString('base64') === text;
+  const check = (text: string) => isCanonicalBase64(text, Buffer.from(text, 'base64'));
+
+  test.each([
+    ['', true],
+    ['QQ==', true],
+    ['QUI=', true],
+    ['QUJD', true],
+    ['QR==', false],
+    ['QUJ=', false],
+    ['QQ=', false],
+    ['QQ', false],
+    ['Q===', false],
+    ['QQ==QUJD', false],
+    ['QU JD', false],
+    ['QUJD\n', false],
+    ['-_-_', false],
+    ['QUJ_', false],
+    ['QU.D', false],
+  ])('%p: %p', (text, expected) => {
+    expect(check(text)).toBe(expected);
+    expect(roundTrips(text)).toBe(expected);
+  });
+
+  test('agrees with encoding all the bytes again, for base64 with any single character changed, added or removed', () => {
+    const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=-_ \n.%';
+    const damaged = fc.record({
+      text: fc.uint8Array({ maxLength: 24 }).map((bytes) => Buffer.from(bytes).toString('base64')),
+      at: fc.nat(),
+      char: fc.constantFrom(...alphabet),
+      edit: fc.constantFrom('replace', 'insert', 'delete', 'none'),
+    }).map(({ text, at, char, edit }) => {
+      const i = at % (text.length + 1);
+      switch (edit) {
+        case 'replace': return text.slice(0, i) + char + text.slice(i + 1);
+        case 'insert': return text.slice(0, i) + char + text.slice(i);
+        case 'delete': return text.slice(0, i) + text.slice(i + 1);
+        default: return text;
+      }
+    });
+    const anyText = fc.string({ unit: fc.constantFrom(...alphabet), maxLength: 16 });
+    fc.assert(fc.property(fc.oneof(damaged, anyText), (text) => {
+      expect(check(text)).toBe(roundTrips(text));
+    }), { numRuns: 20_000 });
   });
 });

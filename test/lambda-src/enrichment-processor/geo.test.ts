@@ -1,8 +1,9 @@
-import { BlockList } from 'net';
+import { BlockList, isIP } from 'net';
 import * as fc from 'fast-check';
 import { configError } from './fixtures';
 import {
   deriveGeoLocation,
+  dottedIpv4Value,
   GEO_LOCATION_FIELD,
   GeoConfig,
   GeoPrefix,
@@ -245,6 +246,19 @@ describe('PrefixMatcher', () => {
       expect(new PrefixMatcher(NESTED).match('::10.1.2.3')).toBeUndefined();
     });
 
+    test('long IPv6 prefixes outside the IPv4-mapped range never match a dotted address', () => {
+      // ::a00:0/104 is 10.0.0.0/8 in the IPv4-compatible form, 64:ff9b::/96 the NAT64 prefix: neither is IPv4.
+      const matcher = new PrefixMatcher([
+        { cidr: '::a00:0/104', location: COUNTRY },
+        { cidr: '64:ff9b::/96', location: REGION },
+      ]);
+
+      expect(matcher.match('10.1.2.3')).toBeUndefined();
+      expect(matcher.match('::ffff:10.1.2.3')).toBeUndefined();
+      expect(matcher.match('::a01:203')).toBe(COUNTRY);
+      expect(matcher.match('64:ff9b::10.1.2.3')).toBe(REGION);
+    });
+
     test('0.0.0.0/0 covers IPv4 but not native IPv6', () => {
       const matcher = new PrefixMatcher([{ cidr: '0.0.0.0/0', location: COUNTRY }]);
 
@@ -346,6 +360,35 @@ describe('deriveGeoLocation', () => {
     expect(deriveGeoLocation({}, {}, config, matcher)).toBeNull();
     expect(deriveGeoLocation({ constructor: '203.0.113.1' }, { toString: 'Lyon' }, config, matcher)).toEqual({ name: 'Lyon' });
     expect(deriveGeoLocation({ constructor: '203.0.113.1' }, {}, config, matcher)).toBe(AMSTERDAM);
+  });
+});
+
+describe('dottedIpv4Value', () => {
+  test.each([
+    ['0.0.0.0', 0],
+    ['255.255.255.255', 0xffff_ffff],
+    ['203.0.113.7', 0xcb00_7107],
+  ])('%p is %p', (text, value) => {
+    expect(dottedIpv4Value(text)).toBe(value);
+  });
+
+  test.each(['', '1.2.3', '1.2.3.4.5', '01.2.3.4', '1.2.3.256', '1..3.4', '.1.2.3', '1.2.3.', ' 1.2.3.4', '1.2.3.4%eth0', '::1', '١.2.3.4'])(
+    '%p is not a dotted IPv4 address', (text) => {
+      expect(dottedIpv4Value(text)).toBeUndefined();
+    },
+  );
+
+  test('accepts exactly what net.isIP accepts as IPv4, with the value of its octets', () => {
+    const octet = fc.oneof(fc.nat({ max: 300 }).map(String), fc.constantFrom('0', '00', '01', '255', '256', '1000', ''));
+    const dotted = fc.array(octet, { minLength: 1, maxLength: 6 }).map((octets) => octets.join('.'));
+    const anyText = fc.string({ unit: fc.constantFrom(...'0123456789.. :a'), maxLength: 17 });
+    fc.assert(fc.property(fc.oneof(dotted, anyText), (text) => {
+      const value = dottedIpv4Value(text);
+      expect(value !== undefined).toBe(isIP(text) === 4);
+      if (value !== undefined) {
+        expect(value).toBe(text.split('.').reduce((sum, o) => sum * 256 + Number(o), 0));
+      }
+    }), { numRuns: 20_000 });
   });
 });
 

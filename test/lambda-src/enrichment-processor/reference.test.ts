@@ -1,7 +1,7 @@
 import { BatchGetItemCommand } from '@aws-sdk/client-dynamodb';
 import * as fc from 'fast-check';
 import { awsError, FakeDynamo, profileItem, recordingSleep, REFERENCE_CONFIG } from './fixtures';
-import { BATCH_GET_MAX_KEYS, BatchGetItemClient } from '../../../lambda-src/enrichment-processor/batch-get';
+import { BATCH_GET_MAX_KEYS, BatchGetItemClient, keyValue } from '../../../lambda-src/enrichment-processor/batch-get';
 import { chunk } from '../../../lambda-src/enrichment-processor/groups';
 import { LruCache } from '../../../lambda-src/enrichment-processor/lru-cache';
 import {
@@ -32,6 +32,17 @@ describe('referenceKey and distinctKeys', () => {
     expect(referenceKey({ user_id: 'é'.repeat(1024) }, 'user_id')).toBe('é'.repeat(1024));
     expect(referenceKey({ user_id: 'é'.repeat(1024) + 'x' }, 'user_id')).toBeUndefined();
     expect(referenceKey({}, 'constructor')).toBeUndefined();
+  });
+
+  test('counts the UTF-8 bytes of the prefixed key, not its characters', () => {
+    // 8 + 680 * 3 = 2,048 bytes: the limit exactly; one character more is over it however few bytes it has.
+    expect(keyValue({ user_id: '€'.repeat(680) }, 'user_id', 'session#')).toBe('€'.repeat(680));
+    expect(keyValue({ user_id: '€'.repeat(680) + 'x' }, 'user_id', 'session#')).toBeUndefined();
+    expect(keyValue({ user_id: 'x'.repeat(2040) }, 'user_id', 'session#')).toBe('x'.repeat(2040));
+    expect(keyValue({ user_id: 'x'.repeat(2041) }, 'user_id', 'session#')).toBeUndefined();
+    // A surrogate pair is two UTF-16 units and four bytes.
+    expect(keyValue({ user_id: '😀'.repeat(510) }, 'user_id', 'session#')).toBe('😀'.repeat(510));
+    expect(keyValue({ user_id: '😀'.repeat(511) }, 'user_id', 'session#')).toBeUndefined();
   });
 
   test('distinct keys in order of first appearance', () => {
