@@ -20,9 +20,11 @@ export const NO_NORMALIZATION: NormalizationConfig = { trimFields: [], lowerCase
  */
 export function normalizeRecord(record: JsonObject, schema: RecordSchema, config: NormalizationConfig): JsonObject {
   // Spread and fromEntries define own properties, so a "__proto__" field stays a field.
-  const normalized: JsonObject = config.dropUnknownFields
+  const kept: JsonObject = config.dropUnknownFields
     ? Object.fromEntries(Object.entries(record).filter(([name]) => schema.fields.some((field) => field.name === name)))
-    : { ...record };
+    : record;
+  // Copied on the first change only: most records are canonical already, and the input is never modified.
+  let normalized = kept;
   for (const field of schema.fields) {
     const value = ownField(normalized, field.name);
     if (typeof value !== 'string') {
@@ -38,7 +40,13 @@ export function normalizeRecord(record: JsonObject, schema: RecordSchema, config
     if (config.lowerCaseFields.includes(field.name)) {
       text = text.toLowerCase();
     }
-    normalized[field.name] = text;
+    if (text !== value) {
+      if (normalized === record) {
+        normalized = { ...record };
+      }
+      // An own field, so assigning to it sets the field even when it is named __proto__.
+      normalized[field.name] = text;
+    }
   }
   return normalized;
 }

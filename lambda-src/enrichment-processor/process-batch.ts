@@ -164,7 +164,7 @@ export async function processBatch(records: readonly KinesisStreamRecord[], deps
   let sessions: SessionResult | undefined;
   if (config.sessions !== undefined) {
     const { keyField, timestampField } = config.sessions;
-    const byUser = new Map<string, { indices: number[]; times: number[] }>();
+    const byUser = new Map<string, { readonly user: string; readonly indices: number[]; readonly times: number[] }>();
     for (const i of open(candidates)) {
       const user = keyValue(payloadOf(i), keyField, STATE_TABLE.sessionPrefix);
       // Normalization left valid timestamps in canonical UTC form, which Date parses exactly.
@@ -172,11 +172,15 @@ export async function processBatch(records: readonly KinesisStreamRecord[], deps
       if (user === undefined || Number.isNaN(time)) {
         continue;
       }
-      const events = byUser.get(user) ?? byUser.set(user, { indices: [], times: [] }).get(user)!;
+      let events = byUser.get(user);
+      if (events === undefined) {
+        events = { user, indices: [], times: [] };
+        byUser.set(user, events);
+      }
       events.indices.push(i);
       events.times.push(time);
     }
-    const users: UserEvents[] = [...byUser].map(([user, events]) => ({ user, ...events }));
+    const users: UserEvents[] = [...byUser.values()];
     sessions = await sessionize(users, { ...stateDeps(), config: config.sessions, stateCache: deps.sessionStateCache });
     markUnfinished(sessions.unavailable, 'sessionization');
   }

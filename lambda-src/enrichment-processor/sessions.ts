@@ -137,13 +137,19 @@ export async function sessionize(users: readonly UserEvents[], deps: SessionDeps
     readonly next: SessionState;
     readonly version?: number;
   }> = [];
+  // Kept long enough to outlast the gap; a user idle for longer starts a new session anyway.
+  const expiresAt = { N: String(epochSeconds(deps.now) + Math.max(2 * config.gapSeconds, 86_400)) };
   for (const events of users) {
-    const failure = read.unavailable.get(keyOf(events.user));
-    if (failure !== undefined) {
-      events.indices.forEach((index) => unavailable.set(index, failure));
-      continue;
+    const key = keyOf(events.user);
+    let state = known.get(events.user);
+    if (state === undefined) {
+      const failure = read.unavailable.get(key);
+      if (failure !== undefined) {
+        events.indices.forEach((index) => unavailable.set(index, failure));
+        continue;
+      }
+      state = parseState(read.items.get(key) ?? null);
     }
-    const state = known.get(events.user) ?? parseState(read.items.get(keyOf(events.user)) ?? null);
     const { ids, spans } = assignSessions(events.user, state, events.times, config.gapSeconds * 1000);
     const version = (state?.version ?? 0) + 1;
     writes.push({
@@ -152,11 +158,10 @@ export async function sessionize(users: readonly UserEvents[], deps: SessionDeps
       next: { spans, version },
       version: state?.version,
       item: {
-        [STATE_TABLE.keyAttribute]: { S: keyOf(events.user) },
+        [STATE_TABLE.keyAttribute]: { S: key },
         spans: { S: JSON.stringify(spans) },
         version: { N: String(version) },
-        // Kept long enough to outlast the gap; a user idle for longer starts a new session anyway.
-        [STATE_TABLE.ttlAttribute]: { N: String(epochSeconds(deps.now) + Math.max(2 * config.gapSeconds, 86_400)) },
+        [STATE_TABLE.ttlAttribute]: expiresAt,
       },
     });
   }

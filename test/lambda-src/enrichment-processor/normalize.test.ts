@@ -53,6 +53,24 @@ describe('normalizeRecord', () => {
     expect(Object.keys(normalized).sort()).toEqual(Object.keys(record).filter(key => key !== 'extra').sort());
   });
 
+  test('returns a changed copy and leaves the input as it was', () => {
+    const record = seedEvent(1, { timestamp: '2024-01-15T11:30:00+01:00', user_id: ' u ' });
+    const before = structuredClone(record);
+    const normalized = normalizeRecord(record, schema, { ...NO_NORMALIZATION, trimFields: ['user_id'] });
+
+    expect(normalized).toEqual({ ...record, timestamp: '2024-01-15T10:30:00Z', user_id: 'u' });
+    expect(record).toEqual(before);
+  });
+
+  test('a schema field named __proto__ is normalized as a field', () => {
+    const protoSchema = { fields: [{ name: '__proto__', type: 'string' as const, required: true }] };
+    const record = JSON.parse('{"__proto__":" X "}');
+    const normalized = normalizeRecord(record, protoSchema, { ...NO_NORMALIZATION, trimFields: ['__proto__'] });
+
+    expect(JSON.stringify(normalized)).toBe('{"__proto__":"X"}');
+    expect(Object.getPrototypeOf(normalized)).toBe(Object.prototype);
+  });
+
   test('a field named __proto__ stays a field, and the input is not modified', () => {
     const record = JSON.parse('{"event_id":"e","event_type":"t","timestamp":"2024-01-15T10:30:00Z","user_id":"u","__proto__":{"x":1}}');
     const before = JSON.stringify(record);
