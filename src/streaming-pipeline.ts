@@ -178,6 +178,7 @@ export class StreamingPipeline extends Construct {
       ...props.dataLake,
       ...shared,
       sourceStream: this.enrichedStream.stream,
+      recordSchema: this.processor.outputSchema,
     });
     this.monitoring = new PipelineDashboard(this, 'Monitoring', {
       ingestStream: this.ingestStream,

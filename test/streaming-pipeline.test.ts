@@ -178,6 +178,15 @@ describe('StreamingPipeline', () => {
     expect(physicalNamesIn(templateOf(stack))).toEqual([]);
   });
 
+  test('the data lake table has a column for every field of the enriched records', () => {
+    const stack = newStack();
+    new StreamingPipeline(stack, 'Pipeline', { preset: PipelinePreset.PROD });
+    const [table] = Object.values(templateOf(stack).findResources('AWS::Glue::Table'));
+    expect(table.Properties.TableInput.StorageDescriptor.Columns.map((column: { Name: string }) => column.Name)).toEqual([
+      'event_id', 'event_type', 'event_timestamp', 'user_id', 'page', 'metadata', 'processed_at',
+    ]);
+  });
+
   test('two pipelines fit in one stack', () => {
     const stack = newStack();
     new StreamingPipeline(stack, 'Clicks');

@@ -5,13 +5,14 @@ import { Duration, Token } from 'aws-cdk-lib';
  * only known at deploy time.
  *
  * @param prop the prop's full name, as the user wrote it, e.g. `IngestStreamProps.shardCount`
+ * @param why the reason for the range, when it is not the service's plain limit
  */
-export function validateIntegerInRange(prop: string, value: number | undefined, min: number, max: number): void {
+export function validateIntegerInRange(prop: string, value: number | undefined, min: number, max: number, why?: string): void {
   if (value === undefined || Token.isUnresolved(value)) {
     return;
   }
   if (!Number.isInteger(value) || value < min || value > max) {
-    throw new Error(`Invalid ${prop}: ${value}. Allowed: an integer from ${min} to ${max}.`);
+    throw new Error(`Invalid ${prop}: ${value}. Allowed: an integer from ${min} to ${max}${why === undefined ? '' : ` (${why})`}.`);
   }
 }
 

@@ -136,7 +136,17 @@ export const DEFAULTS = {
     dataOutputPrefix: 'data/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/',
     errorOutputPrefix: 'errors/!{firehose:error-output-type}/',
     bufferingSize: Size.mebibytes(128),
-    bufferingSizeMiBRange: { min: 1, max: 128 },
+    /** Firehose: 1 to 128 MiB, and at least 64 MiB when it converts records to Parquet, as this sink always does. */
+    bufferingSizeMiBRange: { min: 64, max: 128 },
+    /** The pattern's choice; Snappy decompresses faster, GZIP stores less. */
+    compression: 'GZIP',
+    /** Glue table of the enriched records; the database is named after the sink. */
+    tableName: 'enriched_events',
+    /**
+     * Partition projection's years: Firehose partitions by arrival time, so nothing lands before the library
+     * existed; queries should filter on year, month and day, as the projection enumerates every hour in the range.
+     */
+    projectionYears: { first: 2024, last: 2099 },
     bufferingInterval: Duration.seconds(300),
     bufferingIntervalSecondsRange: { min: 0, max: 900 },
   },

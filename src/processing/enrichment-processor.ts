@@ -24,7 +24,7 @@ import { givenOrNewKey } from '../internal/encryption-key';
 import { ManagedPolicyRole } from '../internal/managed-policy-role';
 import { validateDurationInRange, validateIntegerInRange } from '../internal/validation';
 import { DEFAULTS } from '../presets/defaults';
-import { FieldType, RecordSchema } from '../schema/record-schema';
+import { FieldType, RecordSchema, SchemaField } from '../schema/record-schema';
 
 /** The handler bundle that `npx projen bundle` builds from lambda-src/ and the npm package ships. */
 const HANDLER_ASSET = path.join(__dirname, '..', '..', 'assets', 'enrichment-processor');
@@ -398,6 +398,12 @@ export class EnrichmentProcessor extends Construct {
    */
   public readonly stateTable?: dynamodb.ITable;
   /**
+   * The shape of the records on the destination stream: the record schema plus the fields the bundled handler adds
+   * (the reference profile, `session_id`, `geo_location` when those are on, and `processed_at`). The data lake
+   * table is generated from it. A custom handler that adds other fields should pass its own schema to the sinks.
+   */
+  public readonly outputSchema: RecordSchema;
+  /**
    * The shared reference cache.
    *
    * @default - none unless `referenceData.sharedCache` is given
@@ -462,8 +468,14 @@ export class EnrichmentProcessor extends Construct {
     }));
 
     let referenceEnvironment: Record<string, string> = {};
+    let referenceField: SchemaField | undefined;
     if (props.referenceData) {
       const referenceOptions = resolveReferenceData(props.referenceData, schema);
+      referenceField = {
+        name: referenceOptions.targetField,
+        type: FieldType.OBJECT,
+        description: `Reference profile looked up by ${referenceOptions.keyField}; null when there is none`,
+      };
       this.referenceTable = props.referenceData.table ?? encryptedTable(this, 'ReferenceTable', {
         partitionKey: referenceOptions.keyAttribute,
         encryptionKey,
@@ -486,6 +498,12 @@ export class EnrichmentProcessor extends Construct {
       invocationTimeout: options.timeout,
     });
     this.stateTable = state.table;
+    this.outputSchema = enrichedSchema(schema, [
+      ...(referenceField ? [referenceField] : []),
+      ...(props.sessionization ? [{ name: SESSION_ID_FIELD, type: FieldType.STRING, description: 'Session of the user, derived by the processor' }] : []),
+      ...(props.geoLocation ? [{ name: GEO_LOCATION_FIELD, type: FieldType.OBJECT, description: 'Location from the profile or the client IP; null when unknown' }] : []),
+      { name: PROCESSED_AT_FIELD, type: FieldType.TIMESTAMP, description: 'When the processor handled the record (UTC)' },
+    ]);
 
     const observability = DEFAULTS.processorObservability;
     const environment: Record<string, string> = {
@@ -705,8 +723,16 @@ export class EnrichmentProcessor extends Construct {
 /** The handler's Powertools service name: a dimension of its metrics and a key of its logs. */
 const PROCESSOR_SERVICE_NAME = 'enrichment-processor';
 
-/** The field the handler stamps on every record (lambda-src/enrichment-processor/enrich.ts). */
+/** The fields the handler adds (lambda-src/enrichment-processor/enrich.ts and geo.ts). */
 const PROCESSED_AT_FIELD = 'processed_at';
+const SESSION_ID_FIELD = 'session_id';
+const GEO_LOCATION_FIELD = 'geo_location';
+
+/** The record schema with the derived fields, which replace record fields of the same name as the handler does. */
+function enrichedSchema(schema: RecordSchema, derived: SchemaField[]): RecordSchema {
+  const derivedNames = new Set(derived.map(field => field.name));
+  return RecordSchema.fromFields([...schema.fields.filter(field => !derivedNames.has(field.name)), ...derived]);
+}
 
 const HTTPS_PORT = 443;
 

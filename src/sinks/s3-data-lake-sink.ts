@@ -1,5 +1,6 @@
-import { Duration, RemovalPolicy, Size, Validations } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
@@ -7,6 +8,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IDependable } from 'constructs';
+import { dataLakeColumns, TIME_PARTITION_COLUMNS } from './data-lake-columns';
 import { pathInStack } from '../internal/describe';
 import { encryptedLogGroup } from '../internal/encrypted-log-group';
 import { givenOrNewKey } from '../internal/encryption-key';
@@ -14,6 +16,19 @@ import { ManagedPolicyRole } from '../internal/managed-policy-role';
 import { nagResourceName } from '../internal/nag-finding';
 import { validateDurationInRange, validateIntegerInRange } from '../internal/validation';
 import { DEFAULTS } from '../presets/defaults';
+import { RecordSchema } from '../schema/record-schema';
+
+/**
+ * Compression of the Parquet files in the data lake.
+ */
+export enum DataLakeCompression {
+  /** Smaller files, slower to decompress: the pattern's choice. */
+  GZIP = 'GZIP',
+  /** Larger files, faster to decompress and query. */
+  SNAPPY = 'SNAPPY',
+  /** No compression. */
+  UNCOMPRESSED = 'UNCOMPRESSED',
+}
 
 /**
  * Where the data lake replicates to, for disaster recovery and the compliance packs' replication rules.
@@ -33,7 +48,8 @@ export interface DataLakeReplication {
  */
 export interface S3DataLakeSinkOptions {
   /**
-   * How much data Firehose gathers before writing an object, from 1 to 128 MiB.
+   * How much data Firehose gathers before writing an object, from 64 MiB (the least Firehose allows when it
+   * converts to Parquet) to 128 MiB.
    *
    * @default Size.mebibytes(128)
    */
@@ -57,6 +73,32 @@ export interface S3DataLakeSinkOptions {
    * @default RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * Compression of the Parquet files.
+   *
+   * @default DataLakeCompression.GZIP
+   */
+  readonly compression?: DataLakeCompression;
+  /**
+   * Name of the Glue database of the data lake table: lower-case letters, digits and underscores, unique in the
+   * account and region.
+   *
+   * @default - derived from the construct path
+   */
+  readonly databaseName?: string;
+  /**
+   * Name of the Glue table of the enriched records.
+   *
+   * @default "enriched_events"
+   */
+  readonly tableName?: string;
+  /**
+   * Column names for record fields, by field name. Glue keeps column names in lower case; a field named after a
+   * Hive reserved word (`timestamp`, `date`, `user`, ...) gets the `event_` prefix unless named here.
+   *
+   * @default - the field name in lower case
+   */
+  readonly columnNames?: { [field: string]: string };
 }
 
 /**
@@ -65,6 +107,13 @@ export interface S3DataLakeSinkOptions {
 export interface S3DataLakeSinkProps extends S3DataLakeSinkOptions {
   /** The stream whose records the sink delivers. */
   readonly sourceStream: kinesis.IStream;
+  /**
+   * The shape of the records on the source stream, from which the data lake table's columns are generated; for a
+   * pipeline, the processor's `outputSchema`.
+   *
+   * @default RecordSchema.seedEvent()
+   */
+  readonly recordSchema?: RecordSchema;
   /**
    * The customer-managed KMS key that encrypts the data lake bucket.
    *
@@ -80,8 +129,9 @@ export interface S3DataLakeSinkProps extends S3DataLakeSinkOptions {
 }
 
 /**
- * A Firehose delivery stream from a Kinesis stream to an encrypted S3 data lake bucket, partitioned by
- * `data/year=/month=/day=/hour=/`, with failed records under `errors/<error type>/`.
+ * A Firehose delivery stream from a Kinesis stream to an encrypted S3 data lake bucket: records converted to
+ * Parquet through a generated Glue table, partitioned by `data/year=/month=/day=/hour=/` with partition projection
+ * (Athena needs no crawler), failed records under `errors/<error type>/`.
  */
 export class S3DataLakeSink extends Construct {
   /** The data lake bucket. */
@@ -94,6 +144,17 @@ export class S3DataLakeSink extends Construct {
   public readonly role: iam.IRole;
   /** The log group of Firehose delivery errors. */
   public readonly logGroup: logs.ILogGroup;
+  /** The Glue database of the data lake table. */
+  public readonly database: glue.CfnDatabase;
+  /** The Glue table of the enriched records, which Firehose converts by and Athena queries. */
+  public readonly table: glue.CfnTable;
+  /** The Glue database's name. */
+  public readonly databaseName: string;
+  /** The Glue table's name. */
+  public readonly tableName: string;
+
+  /** Columns whose name differs from their JSON key, for the deserializer. */
+  private jsonKeyMappings: Record<string, string> = {};
 
   constructor(scope: Construct, id: string, props: S3DataLakeSinkProps) {
     super(scope, id);
@@ -104,7 +165,8 @@ export class S3DataLakeSink extends Construct {
     const bufferingSize = props.bufferingSize ?? defaults.bufferingSize;
     const bufferingInterval = props.bufferingInterval ?? defaults.bufferingInterval;
     validateIntegerInRange('S3DataLakeSinkProps.bufferingSize (MiB)', bufferingSize.toMebibytes(),
-      defaults.bufferingSizeMiBRange.min, defaults.bufferingSizeMiBRange.max);
+      defaults.bufferingSizeMiBRange.min, defaults.bufferingSizeMiBRange.max,
+      `Firehose needs at least ${defaults.bufferingSizeMiBRange.min} MiB to write Parquet files`);
     validateDurationInRange('S3DataLakeSinkProps.bufferingInterval', bufferingInterval,
       defaults.bufferingIntervalSecondsRange.min, defaults.bufferingIntervalSecondsRange.max, 'seconds');
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
@@ -169,6 +231,20 @@ export class S3DataLakeSink extends Construct {
       removalPolicy,
     });
 
+    this.databaseName = props.databaseName ?? Names.uniqueResourceName(this, { maxLength: 255, separator: '_' }).toLowerCase();
+    this.tableName = props.tableName ?? defaults.tableName;
+    for (const [prop, name] of [['databaseName', this.databaseName], ['tableName', this.tableName]]) {
+      if (!/^[a-z0-9_]{1,255}$/.test(name)) {
+        throw new Error(`Invalid S3DataLakeSinkProps.${prop}: "${name}". Allowed: 1 to 255 lower-case letters, digits and underscores.`);
+      }
+    }
+    const compression = props.compression ?? DataLakeCompression[defaults.compression];
+    this.database = new glue.CfnDatabase(this, 'Database', {
+      catalogId: Stack.of(this).account,
+      databaseInput: { name: this.databaseName, description: `Data lake of the streaming pipeline ${pathInStack(this)}` },
+    });
+    this.table = this.dataLakeTable(bucket, props.recordSchema ?? RecordSchema.seedEvent(), props.columnNames, compression);
+
     const role = new ManagedPolicyRole(this, 'Role', {
       assumedBy: new iam.ServicePrincipal('firehose.amazonaws.com'),
       description: `Lets Firehose read the enriched stream and write the data lake of ${pathInStack(this)}`,
@@ -188,7 +264,12 @@ export class S3DataLakeSink extends Construct {
         errorOutputPrefix: defaults.errorOutputPrefix,
         bufferingSize,
         bufferingInterval,
-        compression: firehose.Compression.GZIP,
+        dataFormatConversion: {
+          schemaConfiguration: firehose.SchemaConfiguration.fromCfnTable(this.table),
+          // Keys are lower-cased, as Glue's column names are.
+          inputFormat: new firehose.OpenXJsonInputFormat({ columnToJsonKeyMappings: this.jsonKeyMappings }),
+          outputFormat: new firehose.ParquetOutputFormat({ compression: firehose.ParquetCompression.of(compression) }),
+        },
         encryptionKey,
         loggingConfig: new firehose.EnableLogging(this.logGroup),
       }),
@@ -230,6 +311,56 @@ export class S3DataLakeSink extends Construct {
   }
 
   /**
+   * The external Parquet table over `data/`, with the time partitions projected from the prefix Firehose writes.
+   */
+  private dataLakeTable(bucket: s3.IBucket, schema: RecordSchema, columnNames: Record<string, string> | undefined,
+    compression: DataLakeCompression): glue.CfnTable {
+    const { columns, jsonKeyMappings } = dataLakeColumns(schema, columnNames, 'S3DataLakeSinkProps.recordSchema');
+    this.jsonKeyMappings = jsonKeyMappings;
+    const defaults = DEFAULTS.dataLake;
+    const dataPrefix = defaults.dataOutputPrefix.split('/')[0];
+    const { first, last } = defaults.projectionYears;
+    const location = `s3://${bucket.bucketName}/${dataPrefix}/`;
+    const table = new glue.CfnTable(this, 'Table', {
+      catalogId: this.database.catalogId,
+      databaseName: this.databaseName,
+      tableInput: {
+        name: this.tableName,
+        description: `Enriched records delivered by ${pathInStack(this)}, as Parquet`,
+        tableType: 'EXTERNAL_TABLE',
+        partitionKeys: TIME_PARTITION_COLUMNS.map(name => ({ name, type: 'string' })),
+        parameters: {
+          'classification': 'parquet',
+          'parquet.compression': compression,
+          'projection.enabled': 'true',
+          'projection.year.type': 'integer',
+          'projection.year.range': `${first},${last}`,
+          'projection.month.type': 'integer',
+          'projection.month.range': '1,12',
+          'projection.month.digits': '2',
+          'projection.day.type': 'integer',
+          'projection.day.range': '1,31',
+          'projection.day.digits': '2',
+          'projection.hour.type': 'integer',
+          'projection.hour.range': '0,23',
+          'projection.hour.digits': '2',
+          'storage.location.template': `${location}${TIME_PARTITION_COLUMNS.map(name => `${name}=\${${name}}`).join('/')}/`,
+        },
+        storageDescriptor: {
+          columns,
+          location,
+          inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+          outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+          serdeInfo: { serializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' },
+          compressed: compression !== DataLakeCompression.UNCOMPRESSED,
+        },
+      },
+    });
+    table.addDependency(this.database);
+    return table;
+  }
+
+  /**
    * Exactly what Firehose needs to read the stream, write the two prefixes and log delivery errors.
    *
    * @returns what the delivery stream must wait for
@@ -256,6 +387,12 @@ export class S3DataLakeSink extends Construct {
       // Multipart uploads of large objects need Decrypt as well as a data key.
       new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [key.keyArn] }),
       new iam.PolicyStatement({ actions: ['logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
+      // The table Parquet conversion reads its schema from. Unlike the Firehose L2's grant, no glue:GetSchemaVersion
+      // on "*": that serves tables linked to a Schema Registry schema, which this table is not.
+      new iam.PolicyStatement({
+        actions: ['glue:GetTable', 'glue:GetTableVersion', 'glue:GetTableVersions'],
+        resources: this.catalogArns(),
+      }),
     ];
     const [{ policyDependable }] = statements.map(statement => role.addToPrincipalPolicy(statement));
     for (const prefix of objectPrefixes) {
@@ -267,6 +404,16 @@ export class S3DataLakeSink extends Construct {
     return policyDependable!;
   }
 
+
+  /** The catalog, the database and the table, as Glue authorizes table reads on all three. */
+  private catalogArns(): string[] {
+    const stack = Stack.of(this);
+    return [
+      stack.formatArn({ service: 'glue', resource: 'catalog' }),
+      stack.formatArn({ service: 'glue', resource: 'database', resourceName: this.databaseName }),
+      stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${this.databaseName}/${this.tableName}` }),
+    ];
+  }
 
   /** What S3 needs to copy every object version of the two buckets into the destination, re-encrypted there. */
   private grantReplication(role: iam.Role, sources: s3.IBucket[], replication: DataLakeReplication, sourceKey: kms.IKey): void {

@@ -159,6 +159,36 @@ describe('EnrichmentProcessor', () => {
     expect(() => processorStack({ normalization })).toThrow(message);
   });
 
+  describe('outputSchema', () => {
+    const described = (schema: RecordSchema) => schema.fields.map(field => `${field.name}:${field.type}`);
+    const seedFields = ['event_id:string', 'event_type:string', 'timestamp:timestamp', 'user_id:string', 'page:string', 'metadata:object'];
+
+    test('is the record schema plus processed_at when nothing else is derived', () => {
+      expect(described(processorStack().processor.outputSchema)).toEqual([...seedFields, 'processed_at:timestamp']);
+    });
+
+    test('adds the profile, session_id and geo_location fields of the steps that are on, in the order the handler writes them', () => {
+      const { processor } = processorStack({
+        referenceData: { targetField: 'profile' },
+        sessionization: {},
+        geoLocation: { profileAttribute: 'country' },
+      });
+      expect(described(processor.outputSchema)).toEqual([
+        ...seedFields, 'profile:object', 'session_id:string', 'geo_location:object', 'processed_at:timestamp',
+      ]);
+    });
+
+    test('a record field the handler overwrites appears once, as the derived field', () => {
+      const schema = RecordSchema.fromFields([
+        { name: 'user_id', type: FieldType.STRING, required: true },
+        { name: 'session_id', type: FieldType.INTEGER },
+        { name: 'at', type: FieldType.TIMESTAMP, required: true },
+      ]);
+      const { processor } = processorStack({ recordSchema: schema, partitionKeyField: 'user_id', sessionization: { timestampField: 'at' } });
+      expect(described(processor.outputSchema)).toEqual(['user_id:string', 'at:timestamp', 'session_id:string', 'processed_at:timestamp']);
+    });
+  });
+
   test('a custom schema reaches the handler', () => {
     const schema = RecordSchema.fromFields([{ name: 'device_id', type: FieldType.STRING, required: true }]);
     const { template } = processorStack({ partitionKeyField: 'device_id', recordSchema: schema });

@@ -2,15 +2,20 @@ import { Duration, Size, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { IngestStream, S3DataLakeSink, S3DataLakeSinkOptions } from '../../src';
+import { DataLakeCompression, FieldType, IngestStream, RecordSchema, S3DataLakeSink, S3DataLakeSinkOptions } from '../../src';
 import { synthesizeWithNagPacks } from '../support/compliance';
 import { iamStatementsIn, newStack, templateOf } from '../support/stack';
 
-function sinkTemplate(options: S3DataLakeSinkOptions = {}) {
+function sinkTemplate(options: S3DataLakeSinkOptions = {}, recordSchema?: RecordSchema) {
   const stack = newStack();
   const source = new IngestStream(stack, 'Enriched');
-  new S3DataLakeSink(stack, 'DataLake', { ...options, sourceStream: source.stream });
+  new S3DataLakeSink(stack, 'DataLake', { ...options, sourceStream: source.stream, recordSchema });
   return templateOf(stack);
+}
+
+function tableInput(template: ReturnType<typeof sinkTemplate>) {
+  const [table] = Object.values(template.findResources('AWS::Glue::Table'));
+  return table.Properties.TableInput;
 }
 
 describe('S3DataLakeSink', () => {
@@ -26,7 +31,19 @@ describe('S3DataLakeSink', () => {
         Prefix: 'data/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/',
         ErrorOutputPrefix: 'errors/!{firehose:error-output-type}/',
         BufferingHints: { IntervalInSeconds: 300, SizeInMBs: 128 },
-        CompressionFormat: 'GZIP',
+        // Compression is the Parquet serializer's; an S3-level format would compress the Parquet files again.
+        CompressionFormat: Match.absent(),
+        DataFormatConversionConfiguration: {
+          Enabled: true,
+          SchemaConfiguration: Match.objectLike({
+            DatabaseName: Match.stringLikeRegexp('^teststack_datalake_[0-9a-f]{8}$'),
+            // A reference, so that the stream waits for the table.
+            TableName: { Ref: Match.stringLikeRegexp('^DataLakeTable') },
+            RoleARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('DataLakeRole'), 'Arn'] },
+          }),
+          InputFormatConfiguration: { Deserializer: { OpenXJsonSerDe: { ColumnToJsonKeyMappings: { event_timestamp: 'timestamp' } } } },
+          OutputFormatConfiguration: { Serializer: { ParquetSerDe: { Compression: 'GZIP' } } },
+        },
         EncryptionConfiguration: { KMSEncryptionConfig: { AWSKMSKeyARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('DataLakeKey'), 'Arn'] } } },
         CloudWatchLoggingOptions: Match.objectLike({ Enabled: true }),
       }),
@@ -68,7 +85,10 @@ describe('S3DataLakeSink', () => {
       ['s3:PutObject', 's3:AbortMultipartUpload'],
       ['kms:GenerateDataKey', 'kms:Decrypt'],
       'logs:PutLogEvents',
+      ['glue:GetTable', 'glue:GetTableVersion', 'glue:GetTableVersions'],
     ]);
+    // The catalog, the database and this table, nothing else in Glue.
+    expect(JSON.stringify(statements[6].Resource)).toMatch(/:catalog".*:database\/teststack_datalake_[0-9a-f]{8}".*:table\/teststack_datalake_[0-9a-f]{8}\/enriched_events"/);
     const objectResources = JSON.stringify(statements[3].Resource);
     expect(objectResources).toContain('/data/*');
     expect(objectResources).toContain('/errors/*');
@@ -88,10 +108,109 @@ describe('S3DataLakeSink', () => {
   });
 
   test.each([
-    [{ bufferingSize: Size.mebibytes(129) }, 'Invalid S3DataLakeSinkProps.bufferingSize (MiB): 129. Allowed: an integer from 1 to 128.'],
+    [{ bufferingSize: Size.mebibytes(129) }, 'Invalid S3DataLakeSinkProps.bufferingSize (MiB): 129. Allowed: an integer from 64 to 128 (Firehose needs at least 64 MiB to write Parquet files).'],
+    [{ bufferingSize: Size.mebibytes(63) }, 'Invalid S3DataLakeSinkProps.bufferingSize (MiB): 63. Allowed: an integer from 64 to 128 (Firehose needs at least 64 MiB to write Parquet files).'],
+    [{ databaseName: 'Data-Lake' }, 'Invalid S3DataLakeSinkProps.databaseName: "Data-Lake". Allowed: 1 to 255 lower-case letters, digits and underscores.'],
+    [{ tableName: '' }, 'Invalid S3DataLakeSinkProps.tableName: "". Allowed: 1 to 255 lower-case letters, digits and underscores.'],
+    [{ columnNames: { nope: 'x' } }, 'Invalid columnNames: "nope" is not a field of the S3DataLakeSinkProps.recordSchema'],
     [{ bufferingInterval: Duration.seconds(901) }, 'Invalid S3DataLakeSinkProps.bufferingInterval: 901 seconds. Allowed: a whole number of seconds from 0 to 900.'],
   ])('rejects %j', (options, message) => {
     expect(() => sinkTemplate(options)).toThrow(message);
+  });
+
+  describe('Glue table', () => {
+    test('one column per field of the seed event, typed, with its description; reserved words prefixed', () => {
+      expect(tableInput(sinkTemplate()).StorageDescriptor.Columns).toEqual([
+        { Name: 'event_id', Type: 'string', Comment: 'Unique id of the event, used for deduplication' },
+        { Name: 'event_type', Type: 'string', Comment: expect.any(String) },
+        { Name: 'event_timestamp', Type: 'timestamp', Comment: expect.any(String) },
+        { Name: 'user_id', Type: 'string', Comment: expect.any(String) },
+        { Name: 'page', Type: 'string', Comment: expect.any(String) },
+        { Name: 'metadata', Type: 'string', Comment: expect.any(String) },
+      ]);
+    });
+
+    test('an external Parquet table over data/, partitioned by year, month, day and hour with projection', () => {
+      const input = tableInput(sinkTemplate());
+      expect(input).toMatchObject({
+        Name: 'enriched_events',
+        TableType: 'EXTERNAL_TABLE',
+        PartitionKeys: ['year', 'month', 'day', 'hour'].map(name => ({ Name: name, Type: 'string' })),
+        StorageDescriptor: {
+          InputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+          OutputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+          SerdeInfo: { SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' },
+          Compressed: true,
+        },
+      });
+      expect(input.Parameters).toEqual({
+        'classification': 'parquet',
+        'parquet.compression': 'GZIP',
+        'projection.enabled': 'true',
+        'projection.year.type': 'integer',
+        'projection.year.range': '2024,2099',
+        'projection.month.type': 'integer',
+        'projection.month.range': '1,12',
+        'projection.month.digits': '2',
+        'projection.day.type': 'integer',
+        'projection.day.range': '1,31',
+        'projection.day.digits': '2',
+        'projection.hour.type': 'integer',
+        'projection.hour.range': '0,23',
+        'projection.hour.digits': '2',
+        'storage.location.template': {
+          'Fn::Join': ['', ['s3://', { Ref: expect.stringMatching(/^DataLakeBucket/) },
+            '/data/year=${year}/month=${month}/day=${day}/hour=${hour}/']],
+        },
+      });
+      expect(input.StorageDescriptor.Location).toEqual({ 'Fn::Join': ['', ['s3://', { Ref: expect.stringMatching(/^DataLakeBucket/) }, '/data/']] });
+    });
+
+    test('the projection template spells the partitions as the Firehose prefix writes them', () => {
+      const input = tableInput(sinkTemplate());
+      const template: string = input.Parameters['storage.location.template']['Fn::Join'][1][2];
+      const prefix = 'data/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/';
+      expect(template.slice(1).replace(/\$\{(\w+)\}/g, (_, name: string) => ({
+        year: '!{timestamp:yyyy}', month: '!{timestamp:MM}', day: '!{timestamp:dd}', hour: '!{timestamp:HH}',
+      } as Record<string, string>)[name])).toBe(prefix);
+    });
+
+    test('Snappy, names and column names can be chosen', () => {
+      const schema = RecordSchema.fromFields([
+        { name: 'Id', type: FieldType.STRING, required: true },
+        { name: 'count', type: FieldType.INTEGER },
+        { name: 'ratio', type: FieldType.NUMBER },
+        { name: 'ok', type: FieldType.BOOLEAN },
+        { name: 'date', type: FieldType.TIMESTAMP },
+      ]);
+      const template = sinkTemplate({
+        compression: DataLakeCompression.SNAPPY,
+        databaseName: 'analytics',
+        tableName: 'clicks',
+        columnNames: { date: 'happened_at' },
+      }, schema);
+      const input = tableInput(template);
+      expect(input.StorageDescriptor.Columns.map((c: { Name: string; Type: string }) => `${c.Name}:${c.Type}`))
+        .toEqual(['id:string', 'count:bigint', 'ratio:double', 'ok:boolean', 'happened_at:timestamp']);
+      expect(input.Parameters['parquet.compression']).toBe('SNAPPY');
+      template.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: Match.objectLike({ Name: 'analytics' }) });
+      expect(input.Name).toBe('clicks');
+      template.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+        ExtendedS3DestinationConfiguration: Match.objectLike({
+          DataFormatConversionConfiguration: Match.objectLike({
+            SchemaConfiguration: Match.objectLike({ DatabaseName: 'analytics', TableName: { Ref: Match.stringLikeRegexp('^DataLakeTable') } }),
+            InputFormatConfiguration: { Deserializer: { OpenXJsonSerDe: { ColumnToJsonKeyMappings: { happened_at: 'date' } } } },
+            OutputFormatConfiguration: { Serializer: { ParquetSerDe: { Compression: 'SNAPPY' } } },
+          }),
+        }),
+      });
+    });
+
+    test('uncompressed Parquet is marked as such', () => {
+      const input = tableInput(sinkTemplate({ compression: DataLakeCompression.UNCOMPRESSED }));
+      expect(input.StorageDescriptor.Compressed).toBe(false);
+      expect(input.Parameters['parquet.compression']).toBe('UNCOMPRESSED');
+    });
   });
 
   describe('replication', () => {
