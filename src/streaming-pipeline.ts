@@ -179,6 +179,7 @@ export class StreamingPipeline extends Construct {
       ...shared,
       sourceStream: this.enrichedStream.stream,
       recordSchema: this.processor.outputSchema,
+      lifecycle: props.dataLake?.lifecycle ?? (props.dataLake?.bucket ? undefined : this.preset.settings.dataLakeLifecycle),
     });
     this.monitoring = new PipelineDashboard(this, 'Monitoring', {
       ingestStream: this.ingestStream,

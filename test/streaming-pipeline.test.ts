@@ -2,7 +2,7 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { StreamMode } from 'aws-cdk-lib/aws-kinesis';
-import { PipelinePreset, StreamingPipeline } from '../src';
+import { DataLakeLifecycle, PipelinePreset, StreamingPipeline } from '../src';
 import { newStack, physicalNamesIn, templateOf } from './support/stack';
 
 function streamsOf(stack: Stack) {
@@ -185,6 +185,19 @@ describe('StreamingPipeline', () => {
     expect(table.Properties.TableInput.StorageDescriptor.Columns.map((column: { Name: string }) => column.Name)).toEqual([
       'event_id', 'event_type', 'event_timestamp', 'user_id', 'page', 'metadata', 'processed_at',
     ]);
+  });
+
+  test.each([
+    [PipelinePreset.DEV, 30, false, undefined],
+    [PipelinePreset.STAGING, 365, false, undefined],
+    [PipelinePreset.PROD, 2_557, true, undefined],
+    [PipelinePreset.PROD, 90, false, DataLakeLifecycle.expireAfter(Duration.days(90))],
+  ])('data lake lifecycle %#: the preset\'s or the explicit one', (preset, days, tiering, lifecycle) => {
+    const stack = newStack();
+    new StreamingPipeline(stack, 'Pipeline', { preset, dataLake: { lifecycle } });
+    const [[, bucket]] = Object.entries(templateOf(stack).findResources('AWS::S3::Bucket')).filter(([id]) => /^PipelineDataLakeBucket/.test(id));
+    expect(bucket.Properties.LifecycleConfiguration.Rules[0].ExpirationInDays).toBe(days);
+    expect(bucket.Properties.IntelligentTieringConfigurations !== undefined).toBe(tiering);
   });
 
   test('two pipelines fit in one stack', () => {

@@ -24,12 +24,12 @@ export function validateDurationInRange(
   value: Duration | undefined,
   min: number,
   max: number,
-  unit: 'seconds' | 'hours',
+  unit: 'seconds' | 'hours' | 'days',
 ): void {
   if (value === undefined || value.isUnresolved()) {
     return;
   }
-  const amount = unit === 'seconds' ? value.toSeconds() : value.toHours({ integral: false });
+  const amount = unit === 'seconds' ? value.toSeconds() : unit === 'hours' ? value.toHours({ integral: false }) : value.toDays({ integral: false });
   if (!Number.isInteger(amount) || amount < min || amount > max) {
     throw new Error(`Invalid ${prop}: ${amount} ${unit}. Allowed: a whole number of ${unit} from ${min} to ${max}.`);
   }

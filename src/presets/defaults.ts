@@ -150,6 +150,18 @@ export const DEFAULTS = {
     bufferingInterval: Duration.seconds(300),
     bufferingIntervalSecondsRange: { min: 0, max: 900 },
   },
+  dataLakeLifecycle: {
+    /** PRODUCT.md's prod tiers: archive after 90 days without access, deep archive after 365. */
+    archiveAfter: Duration.days(90),
+    deepArchiveAfter: Duration.days(365),
+    /** S3 Intelligent-Tiering's limits for the archive tiers. */
+    archiveDaysRange: { min: 90, max: 730 },
+    deepArchiveDaysRange: { min: 180, max: 730 },
+    /** Our choice: a month to recover an object deleted or overwritten by mistake, after which old versions go. */
+    noncurrentVersionRetention: Duration.days(30),
+    /** Our choice: uploads Firehose abandoned (a failed delivery is retried as a new upload) stop costing after a week. */
+    abortIncompleteUploadsAfter: Duration.days(7),
+  },
   alarms: {
     /** The pattern: processing lag above 5 minutes. */
     iteratorAgeMs: 300_000,
@@ -217,6 +229,8 @@ export interface PresetValues {
   readonly deduplication: boolean;
   /** The shape of the shared reference cache, when the pipeline's processor has one (a `ReferenceCacheSize` name). */
   readonly referenceCacheSize: 'SINGLE_NODE' | 'STANDARD' | 'CLUSTER';
+  /** Data lake lifecycle: days to expiry, and Intelligent-Tiering with its default archive tiers when set. */
+  readonly dataLakeLifecycle: { readonly expireAfterDays: number; readonly intelligentTiering: boolean };
 }
 
 /**
@@ -252,6 +266,7 @@ export const PRESET_TABLE: Record<'dev' | 'staging' | 'prod', PresetValues> = {
     ...PROCESSOR_SIZING.dev,
     deduplication: false,
     referenceCacheSize: 'SINGLE_NODE',
+    dataLakeLifecycle: { expireAfterDays: 30, intelligentTiering: false },
   },
   // 72 hours is our choice for staging: the pattern leaves it open, and three days cover a weekend.
   staging: {
@@ -262,6 +277,7 @@ export const PRESET_TABLE: Record<'dev' | 'staging' | 'prod', PresetValues> = {
     ...PROCESSOR_SIZING.productionLike,
     deduplication: false,
     referenceCacheSize: 'STANDARD',
+    dataLakeLifecycle: { expireAfterDays: 365, intelligentTiering: false },
   },
   prod: {
     streamMode: StreamMode.ON_DEMAND,
@@ -272,5 +288,7 @@ export const PRESET_TABLE: Record<'dev' | 'staging' | 'prod', PresetValues> = {
     // The issue's choice: duplicates from producer and batch retries are dropped in prod, at two writes per record.
     deduplication: true,
     referenceCacheSize: 'CLUSTER',
+    // Seven years (2,557 days, with leap days), archived when unread; PRODUCT.md's table.
+    dataLakeLifecycle: { expireAfterDays: 2_557, intelligentTiering: true },
   },
 };

@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { StreamMode } from 'aws-cdk-lib/aws-kinesis';
 import { PRESET_TABLE, PresetValues } from './defaults';
 import { ReferenceCacheSize } from '../processing/reference-cache';
+import { DataLakeLifecycle } from '../sinks/data-lake-lifecycle';
 
 /**
  * The values a preset chooses. Each is a default: an explicit prop on the pipeline wins.
@@ -56,6 +57,13 @@ export interface PresetSettings {
    * @default ReferenceCacheSize.STANDARD
    */
   readonly referenceCacheSize?: ReferenceCacheSize;
+  /**
+   * How long the data lake keeps objects and in which storage class, unless the pipeline's `dataLake.lifecycle`
+   * says otherwise.
+   *
+   * @default DataLakeLifecycle.retainForever()
+   */
+  readonly dataLakeLifecycle?: DataLakeLifecycle;
 }
 
 /**
@@ -63,13 +71,20 @@ export interface PresetSettings {
  * or your own with `PipelinePreset.custom(...)`.
  */
 export class PipelinePreset {
-  /** Development: one provisioned shard, 24 hours retention, no enhanced fan-out, a 256 MiB processor. */
+  /**
+   * Development: one provisioned shard, 24 hours retention, no enhanced fan-out, a 256 MiB processor, data lake
+   * objects deleted after 30 days.
+   */
   public static readonly DEV = PipelinePreset.fromTable('dev');
-  /** Staging: on-demand streams, 72 hours retention, enhanced fan-out, a processor sized like prod's. */
+  /**
+   * Staging: on-demand streams, 72 hours retention, enhanced fan-out, a processor sized like prod's, data lake objects
+   * deleted after 365 days.
+   */
   public static readonly STAGING = PipelinePreset.fromTable('staging');
   /**
    * Production: on-demand streams, 7 days retention, enhanced fan-out, WAF in front of HTTP ingestion, a 1,024 MiB
-   * processor with a 120-second timeout that drops duplicate events.
+   * processor with a 120-second timeout that drops duplicate events, a data lake in Intelligent-Tiering (archive
+   * tiers after 90 and 365 days without access) kept for 7 years.
    */
   public static readonly PROD = PipelinePreset.fromTable('prod');
 
@@ -95,6 +110,9 @@ export class PipelinePreset {
       processorTimeout: values.processorTimeout,
       deduplication: values.deduplication,
       referenceCacheSize: ReferenceCacheSize[values.referenceCacheSize],
+      dataLakeLifecycle: values.dataLakeLifecycle.intelligentTiering
+        ? DataLakeLifecycle.intelligentTiering({ expireAfter: Duration.days(values.dataLakeLifecycle.expireAfterDays) })
+        : DataLakeLifecycle.expireAfter(Duration.days(values.dataLakeLifecycle.expireAfterDays)),
     });
   }
 

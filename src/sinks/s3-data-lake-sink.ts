@@ -9,6 +9,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct, IDependable } from 'constructs';
 import { dataLakeColumns, TIME_PARTITION_COLUMNS } from './data-lake-columns';
+import { DataLakeLifecycle } from './data-lake-lifecycle';
 import { pathInStack } from '../internal/describe';
 import { encryptedLogGroup } from '../internal/encrypted-log-group';
 import { givenOrNewKey } from '../internal/encryption-key';
@@ -99,6 +100,20 @@ export interface S3DataLakeSinkOptions {
    * @default - the field name in lower case
    */
   readonly columnNames?: { [field: string]: string };
+  /**
+   * How long the data lake keeps objects and in which storage class. Applies to the access-log bucket's expiry too.
+   *
+   * @default - the pipeline's preset; for a sink on its own, DataLakeLifecycle.retainForever()
+   */
+  readonly lifecycle?: DataLakeLifecycle;
+  /**
+   * An existing bucket to deliver to instead of a new one. Its encryption, logging, lifecycle and replication stay
+   * yours: `lifecycle` and `replication` cannot be combined with it. When it is encrypted with a customer-managed
+   * key, give that key as the bucket's `encryptionKey` (e.g. `Bucket.fromBucketAttributes`) or as `encryptionKey`.
+   *
+   * @default - a new bucket, with a server access log bucket
+   */
+  readonly bucket?: s3.IBucket;
 }
 
 /**
@@ -115,9 +130,11 @@ export interface S3DataLakeSinkProps extends S3DataLakeSinkOptions {
    */
   readonly recordSchema?: RecordSchema;
   /**
-   * The customer-managed KMS key that encrypts the data lake bucket.
+   * The customer-managed KMS key that encrypts the data lake bucket and the error logs; with an existing `bucket`,
+   * the key that bucket uses.
    *
-   * @default - a new key with rotation enabled
+   * @default - a new key with rotation enabled; with an existing `bucket`, the bucket's own `encryptionKey` for the
+   * data and a new key for the logs
    */
   readonly encryptionKey?: kms.IKey;
   /**
@@ -136,8 +153,12 @@ export interface S3DataLakeSinkProps extends S3DataLakeSinkOptions {
 export class S3DataLakeSink extends Construct {
   /** The data lake bucket. */
   public readonly bucket: s3.IBucket;
-  /** The bucket that receives the data lake bucket's server access logs. */
-  public readonly accessLogsBucket: s3.IBucket;
+  /**
+   * The bucket that receives the data lake bucket's server access logs.
+   *
+   * @default - none when the sink delivers to an existing bucket
+   */
+  public readonly accessLogsBucket?: s3.IBucket;
   /** The Firehose delivery stream. */
   public readonly deliveryStream: firehose.IDeliveryStream;
   /** The role Firehose assumes to read the stream and write the bucket. */
@@ -170,60 +191,28 @@ export class S3DataLakeSink extends Construct {
     validateDurationInRange('S3DataLakeSinkProps.bufferingInterval', bufferingInterval,
       defaults.bufferingIntervalSecondsRange.min, defaults.bufferingIntervalSecondsRange.max, 'seconds');
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    const encryptionKey = givenOrNewKey(this, props.encryptionKey, 'the data lake bucket', removalPolicy);
-
-    const replicationRole = props.replication && new ManagedPolicyRole(this, 'ReplicationRole', {
-      assumedBy: new iam.ServicePrincipal('s3.amazonaws.com'),
-      description: `Lets S3 replicate the data lake of ${pathInStack(this)}`,
-    });
-    const replicationRules = (ruleId: string): s3.ReplicationRule[] | undefined => props.replication && [{
-      id: ruleId,
-      destination: props.replication.bucket,
-      kmsKey: props.replication.encryptionKey,
-      sseKmsEncryptedObjects: true,
-    }];
-
-    const accessLogsBucket = new s3.Bucket(this, 'AccessLogsBucket', {
-      // S3 server access logging delivers only to buckets encrypted with S3-managed keys.
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      versioned: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      replicationRole,
-      replicationRules: replicationRules('access-logs'),
-      removalPolicy,
-    });
-    Validations.of(accessLogsBucket).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason: 'This bucket is the server access log target of the data lake bucket; logging it too would need another log bucket without end.',
-    });
-    for (const rule of ['NIST.800.53.R5-S3DefaultEncryptionKMS', 'HIPAA.Security-S3DefaultEncryptionKMS', 'PCI.DSS.321-S3DefaultEncryptionKMS']) {
-      Validations.of(accessLogsBucket).acknowledge({
-        id: rule,
-        reason: 'S3 server access logging delivers only to target buckets encrypted with S3-managed keys (SSE-S3); SSE-KMS is not supported for the log target. The data itself is in the KMS-encrypted data lake bucket.',
-      });
+    let encryptionKey: kms.IKey;
+    let bucketKey: kms.IKey | undefined;
+    if (props.bucket !== undefined) {
+      for (const [prop, value] of [['lifecycle', props.lifecycle], ['replication', props.replication]] as const) {
+        if (value !== undefined) {
+          throw new Error(`Invalid S3DataLakeSinkProps.${prop}: given with an existing bucket. `
+            + `Allowed: only for a bucket the sink creates; configure ${prop} on your bucket itself.`);
+        }
+      }
+      this.bucket = props.bucket;
+      bucketKey = props.encryptionKey ?? props.bucket.encryptionKey;
+      // Only a key given to the sink encrypts its logs: the policy of a key that came with an imported bucket may
+      // not let CloudWatch Logs use it.
+      encryptionKey = givenOrNewKey(this, props.encryptionKey, 'the delivery error logs', removalPolicy);
+    } else {
+      encryptionKey = givenOrNewKey(this, props.encryptionKey, 'the data lake bucket', removalPolicy);
+      bucketKey = encryptionKey;
+      const buckets = this.createBuckets(props, encryptionKey, removalPolicy, props.lifecycle ?? DataLakeLifecycle.retainForever());
+      this.bucket = buckets.bucket;
+      this.accessLogsBucket = buckets.accessLogsBucket;
     }
-    this.accessLogsBucket = accessLogsBucket;
-
-    const bucket = new s3.Bucket(this, 'Bucket', {
-      encryption: s3.BucketEncryption.KMS,
-      encryptionKey,
-      bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      versioned: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      serverAccessLogsBucket: accessLogsBucket,
-      serverAccessLogsPrefix: 'access-logs/',
-      replicationRole,
-      replicationRules: replicationRules('data-lake'),
-      removalPolicy,
-    });
-    this.bucket = bucket;
-    if (replicationRole && props.replication) {
-      this.grantReplication(replicationRole, [bucket, accessLogsBucket], props.replication, encryptionKey);
-    }
+    const bucket = this.bucket;
 
     this.logGroup = encryptedLogGroup(this, 'LogGroup', {
       encryptionKey,
@@ -249,7 +238,7 @@ export class S3DataLakeSink extends Construct {
       assumedBy: new iam.ServicePrincipal('firehose.amazonaws.com'),
       description: `Lets Firehose read the enriched stream and write the data lake of ${pathInStack(this)}`,
     });
-    const deliveryPolicy = this.grantDelivery(role, props.sourceStream, bucket, encryptionKey);
+    const deliveryPolicy = this.grantDelivery(role, props.sourceStream, bucket, bucketKey);
     this.role = role;
 
     // The Firehose L2 grants itself broader access (s3:GetObject*, s3:List*, s3:DeleteObject*, kms:ReEncrypt*)
@@ -270,7 +259,7 @@ export class S3DataLakeSink extends Construct {
           inputFormat: new firehose.OpenXJsonInputFormat({ columnToJsonKeyMappings: this.jsonKeyMappings }),
           outputFormat: new firehose.ParquetOutputFormat({ compression: firehose.ParquetCompression.of(compression) }),
         },
-        encryptionKey,
+        encryptionKey: bucketKey,
         loggingConfig: new firehose.EnableLogging(this.logGroup),
       }),
     });
@@ -308,6 +297,65 @@ export class S3DataLakeSink extends Construct {
    */
   public metricDeliverySuccess(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.deliveryStream.metric('DeliveryToS3.Success', { statistic: cloudwatch.Stats.AVERAGE, ...props });
+  }
+
+  /** The data lake bucket and its server access log bucket, with the lifecycle and replication asked for. */
+  private createBuckets(props: S3DataLakeSinkProps, encryptionKey: kms.IKey, removalPolicy: RemovalPolicy, lifecycle: DataLakeLifecycle) {
+    const replicationRole = props.replication && new ManagedPolicyRole(this, 'ReplicationRole', {
+      assumedBy: new iam.ServicePrincipal('s3.amazonaws.com'),
+      description: `Lets S3 replicate the data lake of ${pathInStack(this)}`,
+    });
+    const replicationRules = (ruleId: string): s3.ReplicationRule[] | undefined => props.replication && [{
+      id: ruleId,
+      destination: props.replication.bucket,
+      kmsKey: props.replication.encryptionKey,
+      sseKmsEncryptedObjects: true,
+    }];
+
+    const accessLogsBucket = new s3.Bucket(this, 'AccessLogsBucket', {
+      // S3 server access logging delivers only to buckets encrypted with S3-managed keys.
+      encryption: s3.BucketEncryption.S3_MANAGED,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      // Access logs are read rarely: they expire with the data but are never tiered.
+      lifecycleRules: lifecycle._lifecycleRules({ tiering: false }),
+      replicationRole,
+      replicationRules: replicationRules('access-logs'),
+      removalPolicy,
+    });
+    Validations.of(accessLogsBucket).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This bucket is the server access log target of the data lake bucket; logging it too would need another log bucket without end.',
+    });
+    for (const rule of ['NIST.800.53.R5-S3DefaultEncryptionKMS', 'HIPAA.Security-S3DefaultEncryptionKMS', 'PCI.DSS.321-S3DefaultEncryptionKMS']) {
+      Validations.of(accessLogsBucket).acknowledge({
+        id: rule,
+        reason: 'S3 server access logging delivers only to target buckets encrypted with S3-managed keys (SSE-S3); SSE-KMS is not supported for the log target. The data itself is in the KMS-encrypted data lake bucket.',
+      });
+    }
+
+    const bucket = new s3.Bucket(this, 'Bucket', {
+      encryption: s3.BucketEncryption.KMS,
+      encryptionKey,
+      bucketKeyEnabled: true,
+      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
+      enforceSSL: true,
+      versioned: true,
+      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+      serverAccessLogsBucket: accessLogsBucket,
+      serverAccessLogsPrefix: 'access-logs/',
+      lifecycleRules: lifecycle._lifecycleRules({ tiering: true }),
+      intelligentTieringConfigurations: lifecycle._intelligentTieringConfigurations(),
+      replicationRole,
+      replicationRules: replicationRules('data-lake'),
+      removalPolicy,
+    });
+    if (replicationRole && props.replication) {
+      this.grantReplication(replicationRole, [bucket, accessLogsBucket], props.replication, encryptionKey);
+    }
+    return { bucket, accessLogsBucket };
   }
 
   /**
@@ -365,7 +413,7 @@ export class S3DataLakeSink extends Construct {
    *
    * @returns what the delivery stream must wait for
    */
-  private grantDelivery(role: iam.Role, sourceStream: kinesis.IStream, bucket: s3.IBucket, key: kms.IKey): IDependable {
+  private grantDelivery(role: iam.Role, sourceStream: kinesis.IStream, bucket: s3.IBucket, bucketKey: kms.IKey | undefined): IDependable {
     const objectPrefixes = [DEFAULTS.dataLake.dataOutputPrefix, DEFAULTS.dataLake.errorOutputPrefix]
       .map(prefix => prefix.split('/')[0]);
     const statements = [
@@ -385,7 +433,7 @@ export class S3DataLakeSink extends Construct {
         resources: objectPrefixes.map(prefix => bucket.arnForObjects(`${prefix}/*`)),
       }),
       // Multipart uploads of large objects need Decrypt as well as a data key.
-      new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [key.keyArn] }),
+      ...(bucketKey ? [new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [bucketKey.keyArn] })] : []),
       new iam.PolicyStatement({ actions: ['logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
       // The table Parquet conversion reads its schema from. Unlike the Firehose L2's grant, no glue:GetSchemaVersion
       // on "*": that serves tables linked to a Schema Registry schema, which this table is not.

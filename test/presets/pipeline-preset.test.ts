@@ -18,6 +18,17 @@ describe('PipelinePreset', () => {
     expect(preset.settings.processorTimeout?.toSeconds()).toBe(timeoutSeconds);
   });
 
+  test.each([
+    [PipelinePreset.DEV, 30, undefined, undefined],
+    [PipelinePreset.STAGING, 365, undefined, undefined],
+    [PipelinePreset.PROD, 2_557, 90, 365],
+  ])('data lake lifecycle %#: expire after %p days, archive tiers after %p / %p days', (preset, expireDays, archiveDays, deepArchiveDays) => {
+    const lifecycle = preset.settings.dataLakeLifecycle!;
+    expect(lifecycle.expiration?.toDays()).toBe(expireDays);
+    expect(lifecycle.archiveAfter?.toDays()).toBe(archiveDays);
+    expect(lifecycle.deepArchiveAfter?.toDays()).toBe(deepArchiveDays);
+  });
+
   test('custom presets carry their settings', () => {
     const preset = PipelinePreset.custom('load-test', {
       streamMode: StreamMode.PROVISIONED,

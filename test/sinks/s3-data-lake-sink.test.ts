@@ -2,9 +2,11 @@ import { Duration, Size, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { DataLakeCompression, FieldType, IngestStream, RecordSchema, S3DataLakeSink, S3DataLakeSinkOptions } from '../../src';
+import { DataLakeCompression, DataLakeLifecycle, FieldType, IngestStream, RecordSchema, S3DataLakeSink, S3DataLakeSinkOptions } from '../../src';
 import { synthesizeWithNagPacks } from '../support/compliance';
 import { iamStatementsIn, newStack, templateOf } from '../support/stack';
+
+const REPLICA_KEY_ARN = 'arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
 
 function sinkTemplate(options: S3DataLakeSinkOptions = {}, recordSchema?: RecordSchema) {
   const stack = newStack();
@@ -213,6 +215,96 @@ describe('S3DataLakeSink', () => {
     });
   });
 
+  describe('lifecycle', () => {
+    const rulesOf = (template: ReturnType<typeof sinkTemplate>, logicalIdPrefix: string) => {
+      const [[, bucket]] = Object.entries(template.findResources('AWS::S3::Bucket')).filter(([id]) => id.startsWith(logicalIdPrefix));
+      return { rules: bucket.Properties.LifecycleConfiguration.Rules, tiering: bucket.Properties.IntelligentTieringConfigurations };
+    };
+
+    test('on its own, the sink keeps data forever and only cleans up incomplete uploads and old versions', () => {
+      const { rules, tiering } = rulesOf(sinkTemplate(), 'DataLakeBucket');
+      expect(rules).toEqual([{
+        Id: 'data-lake-lifecycle',
+        Status: 'Enabled',
+        AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 },
+        NoncurrentVersionExpiration: { NoncurrentDays: 30 },
+      }]);
+      expect(tiering).toBeUndefined();
+    });
+
+    test('expiry applies to the data and its access logs', () => {
+      const template = sinkTemplate({ lifecycle: DataLakeLifecycle.expireAfter(Duration.days(30)) });
+      for (const prefix of ['DataLakeBucket', 'DataLakeAccessLogsBucket']) {
+        expect(rulesOf(template, prefix).rules[0]).toMatchObject({ ExpirationInDays: 30 });
+      }
+    });
+
+    test('Intelligent-Tiering: data moves at once and archives when unread; access logs only expire', () => {
+      const template = sinkTemplate({ lifecycle: DataLakeLifecycle.intelligentTiering({ expireAfter: Duration.days(2_557) }) });
+      const data = rulesOf(template, 'DataLakeBucket');
+      expect(data.rules[0]).toMatchObject({ ExpirationInDays: 2_557, Transitions: [{ StorageClass: 'INTELLIGENT_TIERING', TransitionInDays: 0 }] });
+      expect(data.tiering).toEqual([{
+        Id: 'data-lake-archive',
+        Status: 'Enabled',
+        Tierings: [{ AccessTier: 'ARCHIVE_ACCESS', Days: 90 }, { AccessTier: 'DEEP_ARCHIVE_ACCESS', Days: 365 }],
+      }]);
+      const logs = rulesOf(template, 'DataLakeAccessLogsBucket');
+      expect(logs.rules[0].ExpirationInDays).toBe(2_557);
+      expect(logs.rules[0].Transitions).toBeUndefined();
+      expect(logs.tiering).toBeUndefined();
+    });
+  });
+
+  describe('existing bucket', () => {
+    function existingBucketTemplate(withKey: boolean) {
+      const stack = newStack();
+      const source = new IngestStream(stack, 'Enriched');
+      const bucket = s3.Bucket.fromBucketAttributes(stack, 'Lake', {
+        bucketName: 'my-lake',
+        encryptionKey: withKey ? kms.Key.fromKeyArn(stack, 'LakeKey', REPLICA_KEY_ARN) : undefined,
+      });
+      const sink = new S3DataLakeSink(stack, 'DataLake', { sourceStream: source.stream, bucket });
+      return { sink, bucket, template: templateOf(stack) };
+    }
+
+    test('delivers to it without creating buckets, writing with its key', () => {
+      const { sink, bucket, template } = existingBucketTemplate(true);
+      template.resourceCountIs('AWS::S3::Bucket', 0);
+      expect(sink.bucket).toBe(bucket);
+      expect(sink.accessLogsBucket).toBeUndefined();
+      template.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+        ExtendedS3DestinationConfiguration: Match.objectLike({
+          BucketARN: Match.objectLike({ 'Fn::Join': ['', Match.arrayWith([':s3:::my-lake'])] }),
+          EncryptionConfiguration: { KMSEncryptionConfig: { AWSKMSKeyARN: REPLICA_KEY_ARN } },
+        }),
+      });
+      expect(iamStatementsIn(template)).toContainEqual(expect.objectContaining({ Action: ['kms:GenerateDataKey', 'kms:Decrypt'], Resource: REPLICA_KEY_ARN }));
+      // The error logs get a key of the sink's own, whose policy it controls.
+      template.resourceCountIs('AWS::KMS::Key', 2);
+    });
+
+    test('a bucket without a customer-managed key gets no KMS permission for it', () => {
+      const { template } = existingBucketTemplate(false);
+      const kmsResources = iamStatementsIn(template).filter(s => JSON.stringify(s.Action).includes('kms:GenerateDataKey')).map(s => s.Resource);
+      expect(kmsResources).toEqual([]);
+      template.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+        // The bucket's default encryption applies.
+        ExtendedS3DestinationConfiguration: Match.objectLike({ EncryptionConfiguration: Match.absent() }),
+      });
+    });
+
+    test.each([
+      [{ lifecycle: DataLakeLifecycle.expireAfter(Duration.days(30)) }, 'Invalid S3DataLakeSinkProps.lifecycle: given with an existing bucket. Allowed: only for a bucket the sink creates; configure lifecycle on your bucket itself.'],
+      [{ replication: { bucket: s3.Bucket.fromBucketName(new Stack(), 'R', 'replica'), encryptionKey: kms.Key.fromKeyArn(new Stack(), 'K', REPLICA_KEY_ARN) } },
+        'Invalid S3DataLakeSinkProps.replication: given with an existing bucket'],
+    ])('rejects %#', (options, message) => {
+      const stack = newStack();
+      expect(() => new S3DataLakeSink(stack, 'DataLake', {
+        ...options, sourceStream: new IngestStream(stack, 'Enriched').stream, bucket: s3.Bucket.fromBucketName(stack, 'Lake', 'my-lake'),
+      })).toThrow(message);
+    });
+  });
+
   describe('replication', () => {
     function addReplicatedSink(stack: Stack): void {
       const source = new IngestStream(stack, 'Enriched');
@@ -270,4 +362,3 @@ describe('S3DataLakeSink', () => {
   });
 });
 
-const REPLICA_KEY_ARN = 'arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab';
