@@ -13,6 +13,7 @@ export type { GeoIpPrefix, GeoLocationOptions } from './processing/geo-location'
 export * from './processing/processor-metric';
 export * from './processing/reference-cache';
 export * from './sinks/data-lake-lifecycle';
+export * from './sinks/firehose-sink';
 export * from './sinks/s3-data-lake-sink';
 export * from './monitoring/pipeline-dashboard';
 export * from './streaming-pipeline';

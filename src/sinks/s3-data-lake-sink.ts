@@ -1,18 +1,15 @@
-import { Duration, Names, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import { Duration, Names, Size, Stack, Validations } from 'aws-cdk-lib';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { Construct, IDependable } from 'constructs';
+import { Construct } from 'constructs';
 import { dataLakeColumns, TIME_PARTITION_COLUMNS } from './data-lake-columns';
 import { DataLakeLifecycle } from './data-lake-lifecycle';
+import { FirehoseDestinationMetrics, FirehoseSink, FirehoseSinkProps } from './firehose-sink';
 import { pathInStack } from '../internal/describe';
-import { encryptedLogGroup } from '../internal/encrypted-log-group';
-import { givenOrNewKey } from '../internal/encryption-key';
 import { ManagedPolicyRole } from '../internal/managed-policy-role';
 import { nagResourceName } from '../internal/nag-finding';
 import { validateDurationInRange, validateIntegerInRange } from '../internal/validation';
@@ -119,9 +116,7 @@ export interface S3DataLakeSinkOptions {
 /**
  * Properties of an `S3DataLakeSink`.
  */
-export interface S3DataLakeSinkProps extends S3DataLakeSinkOptions {
-  /** The stream whose records the sink delivers. */
-  readonly sourceStream: kinesis.IStream;
+export interface S3DataLakeSinkProps extends S3DataLakeSinkOptions, FirehoseSinkProps {
   /**
    * The shape of the records on the source stream, from which the data lake table's columns are generated; for a
    * pipeline, the processor's `outputSchema`.
@@ -129,20 +124,6 @@ export interface S3DataLakeSinkProps extends S3DataLakeSinkOptions {
    * @default RecordSchema.seedEvent()
    */
   readonly recordSchema?: RecordSchema;
-  /**
-   * The customer-managed KMS key that encrypts the data lake bucket and the error logs; with an existing `bucket`,
-   * the key that bucket uses.
-   *
-   * @default - a new key with rotation enabled; with an existing `bucket`, the bucket's own `encryptionKey` for the
-   * data and a new key for the logs
-   */
-  readonly encryptionKey?: kms.IKey;
-  /**
-   * What happens to the buckets and the log group when they leave the stack. Data in a deleted bucket is gone.
-   *
-   * @default RemovalPolicy.RETAIN
-   */
-  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -150,7 +131,7 @@ export interface S3DataLakeSinkProps extends S3DataLakeSinkOptions {
  * Parquet through a generated Glue table, partitioned by `data/year=/month=/day=/hour=/` with partition projection
  * (Athena needs no crawler), failed records under `errors/<error type>/`.
  */
-export class S3DataLakeSink extends Construct {
+export class S3DataLakeSink extends FirehoseSink {
   /** The data lake bucket. */
   public readonly bucket: s3.IBucket;
   /**
@@ -161,10 +142,8 @@ export class S3DataLakeSink extends Construct {
   public readonly accessLogsBucket?: s3.IBucket;
   /** The Firehose delivery stream. */
   public readonly deliveryStream: firehose.IDeliveryStream;
-  /** The role Firehose assumes to read the stream and write the bucket. */
-  public readonly role: iam.IRole;
-  /** The log group of Firehose delivery errors. */
-  public readonly logGroup: logs.ILogGroup;
+  /** The name of the Firehose delivery stream. */
+  public readonly deliveryStreamName: string;
   /** The Glue database of the data lake table. */
   public readonly database: glue.CfnDatabase;
   /** The Glue table of the enriched records, which Firehose converts by and Athena queries. */
@@ -174,14 +153,15 @@ export class S3DataLakeSink extends Construct {
   /** The Glue table's name. */
   public readonly tableName: string;
 
+  protected readonly destinationMetrics: FirehoseDestinationMetrics = {
+    success: 'DeliveryToS3.Success',
+    dataFreshness: 'DeliveryToS3.DataFreshness',
+  };
   /** Columns whose name differs from their JSON key, for the deserializer. */
   private jsonKeyMappings: Record<string, string> = {};
 
   constructor(scope: Construct, id: string, props: S3DataLakeSinkProps) {
-    super(scope, id);
-    // Grant S3 log delivery through a bucket policy instead of the legacy ACL, so both buckets can disable ACLs,
-    // whatever the app's feature flags say.
-    this.node.setContext('@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy', true);
+    super(scope, id, props, props.bucket ? 'the delivery error logs' : 'the data lake bucket and its delivery error logs');
     const defaults = DEFAULTS.dataLake;
     const bufferingSize = props.bufferingSize ?? defaults.bufferingSize;
     const bufferingInterval = props.bufferingInterval ?? defaults.bufferingInterval;
@@ -190,8 +170,6 @@ export class S3DataLakeSink extends Construct {
       `Firehose needs at least ${defaults.bufferingSizeMiBRange.min} MiB to write Parquet files`);
     validateDurationInRange('S3DataLakeSinkProps.bufferingInterval', bufferingInterval,
       defaults.bufferingIntervalSecondsRange.min, defaults.bufferingIntervalSecondsRange.max, 'seconds');
-    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    let encryptionKey: kms.IKey;
     let bucketKey: kms.IKey | undefined;
     if (props.bucket !== undefined) {
       for (const [prop, value] of [['lifecycle', props.lifecycle], ['replication', props.replication]] as const) {
@@ -201,24 +179,16 @@ export class S3DataLakeSink extends Construct {
         }
       }
       this.bucket = props.bucket;
-      bucketKey = props.encryptionKey ?? props.bucket.encryptionKey;
-      // Only a key given to the sink encrypts its logs: the policy of a key that came with an imported bucket may
+      // The sink's own key encrypts only its logs here: the policy of a key that came with an imported bucket may
       // not let CloudWatch Logs use it.
-      encryptionKey = givenOrNewKey(this, props.encryptionKey, 'the delivery error logs', removalPolicy);
+      bucketKey = props.encryptionKey ?? props.bucket.encryptionKey;
     } else {
-      encryptionKey = givenOrNewKey(this, props.encryptionKey, 'the data lake bucket', removalPolicy);
-      bucketKey = encryptionKey;
-      const buckets = this.createBuckets(props, encryptionKey, removalPolicy, props.lifecycle ?? DataLakeLifecycle.retainForever());
+      bucketKey = this.encryptionKey;
+      const buckets = this.createBuckets(props, this.encryptionKey, props.lifecycle ?? DataLakeLifecycle.retainForever());
       this.bucket = buckets.bucket;
       this.accessLogsBucket = buckets.accessLogsBucket;
     }
     const bucket = this.bucket;
-
-    this.logGroup = encryptedLogGroup(this, 'LogGroup', {
-      encryptionKey,
-      retention: props.logRetention ?? DEFAULTS.logRetention,
-      removalPolicy,
-    });
 
     this.databaseName = props.databaseName ?? Names.uniqueResourceName(this, { maxLength: 255, separator: '_' }).toLowerCase();
     this.tableName = props.tableName ?? defaults.tableName;
@@ -234,16 +204,10 @@ export class S3DataLakeSink extends Construct {
     });
     this.table = this.dataLakeTable(bucket, props.recordSchema ?? RecordSchema.seedEvent(), props.columnNames, compression);
 
-    const role = new ManagedPolicyRole(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('firehose.amazonaws.com'),
-      description: `Lets Firehose read the enriched stream and write the data lake of ${pathInStack(this)}`,
-    });
-    const deliveryPolicy = this.grantDelivery(role, props.sourceStream, bucket, bucketKey);
-    this.role = role;
-
+    this.grantDelivery(bucket, bucketKey);
     // The Firehose L2 grants itself broader access (s3:GetObject*, s3:List*, s3:DeleteObject*, kms:ReEncrypt*)
     // to the role it is given; handing it an immutable view keeps the role at the statements above.
-    const deliveryRole = role.withoutPolicyUpdates();
+    const deliveryRole = this.immutableRole();
     const deliveryStream = new firehose.DeliveryStream(this, 'DeliveryStream', {
       source: new firehose.KinesisStreamSource(props.sourceStream),
       role: deliveryRole,
@@ -264,43 +228,18 @@ export class S3DataLakeSink extends Construct {
       }),
     });
     // The role exists before the stream through RoleARN; the policy has to be attached before the first read.
-    deliveryStream.node.addDependency(deliveryPolicy);
+    deliveryStream.node.addDependency(this.deliveryPolicy);
     Validations.of(deliveryStream).acknowledge({
       id: 'AwsSolutions-KDF1',
       reason: 'Firehose server-side encryption applies to Direct PUT only and CloudFormation rejects it for a Kinesis stream source. Records stay encrypted with the pipeline key in the source stream and in the bucket, and TLS in between.',
     });
     this.deliveryStream = deliveryStream;
-  }
-
-  /**
-   * Records the delivery stream received from the source stream (sum over the period).
-   *
-   * @default - sum over 5 minutes
-   */
-  public metricIncomingRecords(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.deliveryStream.metricIncomingRecords({ statistic: cloudwatch.Stats.SUM, ...props });
-  }
-
-  /**
-   * Age of the oldest record not yet delivered to S3, in seconds (maximum over the period).
-   *
-   * @default - maximum over 5 minutes
-   */
-  public metricDataFreshness(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.deliveryStream.metric('DeliveryToS3.DataFreshness', { statistic: cloudwatch.Stats.MAXIMUM, ...props });
-  }
-
-  /**
-   * Share of successful S3 puts (average over the period, 1 = all succeeded).
-   *
-   * @default - average over 5 minutes
-   */
-  public metricDeliverySuccess(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.deliveryStream.metric('DeliveryToS3.Success', { statistic: cloudwatch.Stats.AVERAGE, ...props });
+    this.deliveryStreamName = deliveryStream.deliveryStreamName;
   }
 
   /** The data lake bucket and its server access log bucket, with the lifecycle and replication asked for. */
-  private createBuckets(props: S3DataLakeSinkProps, encryptionKey: kms.IKey, removalPolicy: RemovalPolicy, lifecycle: DataLakeLifecycle) {
+  private createBuckets(props: S3DataLakeSinkProps, encryptionKey: kms.IKey, lifecycle: DataLakeLifecycle) {
+    const removalPolicy = this.removalPolicy;
     const replicationRole = props.replication && new ManagedPolicyRole(this, 'ReplicationRole', {
       assumedBy: new iam.ServicePrincipal('s3.amazonaws.com'),
       description: `Lets S3 replicate the data lake of ${pathInStack(this)}`,
@@ -404,26 +343,15 @@ export class S3DataLakeSink extends Construct {
         },
       },
     });
-    table.addDependency(this.database);
+    table.addResourceDependency(this.database);
     return table;
   }
 
-  /**
-   * Exactly what Firehose needs to read the stream, write the two prefixes and log delivery errors.
-   *
-   * @returns what the delivery stream must wait for
-   */
-  private grantDelivery(role: iam.Role, sourceStream: kinesis.IStream, bucket: s3.IBucket, bucketKey: kms.IKey | undefined): IDependable {
+  /** Exactly what Firehose needs to write the two prefixes and read the table it converts by. */
+  private grantDelivery(bucket: s3.IBucket, bucketKey: kms.IKey | undefined): void {
     const objectPrefixes = [DEFAULTS.dataLake.dataOutputPrefix, DEFAULTS.dataLake.errorOutputPrefix]
       .map(prefix => prefix.split('/')[0]);
     const statements = [
-      new iam.PolicyStatement({
-        actions: ['kinesis:DescribeStream', 'kinesis:DescribeStreamSummary', 'kinesis:GetShardIterator', 'kinesis:GetRecords', 'kinesis:ListShards'],
-        resources: [sourceStream.streamArn],
-      }),
-      ...(sourceStream.encryptionKey
-        ? [new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [sourceStream.encryptionKey.keyArn] })]
-        : []),
       new iam.PolicyStatement({
         actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
         resources: [bucket.bucketArn],
@@ -434,7 +362,6 @@ export class S3DataLakeSink extends Construct {
       }),
       // Multipart uploads of large objects need Decrypt as well as a data key.
       ...(bucketKey ? [new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [bucketKey.keyArn] })] : []),
-      new iam.PolicyStatement({ actions: ['logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
       // The table Parquet conversion reads its schema from. Unlike the Firehose L2's grant, no glue:GetSchemaVersion
       // on "*": that serves tables linked to a Schema Registry schema, which this table is not.
       new iam.PolicyStatement({
@@ -442,16 +369,14 @@ export class S3DataLakeSink extends Construct {
         resources: this.catalogArns(),
       }),
     ];
-    const [{ policyDependable }] = statements.map(statement => role.addToPrincipalPolicy(statement));
+    statements.forEach(statement => this.addToDeliveryPolicy(statement));
     for (const prefix of objectPrefixes) {
-      Validations.of(role).acknowledge({
+      Validations.of(this.role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${nagResourceName(this, bucket.arnForObjects(`${prefix}/*`))}]`,
         reason: `Firehose names objects itself under the ${prefix}/ prefix (time-partitioned); keys are unknown in advance, so writes are scoped to the prefix.`,
       });
     }
-    return policyDependable!;
   }
-
 
   /** The catalog, the database and the table, as Glue authorizes table reads on all three. */
   private catalogArns(): string[] {

@@ -83,15 +83,15 @@ describe('S3DataLakeSink', () => {
     expect(statements.map(statement => statement.Action)).toEqual([
       ['kinesis:DescribeStream', 'kinesis:DescribeStreamSummary', 'kinesis:GetShardIterator', 'kinesis:GetRecords', 'kinesis:ListShards'],
       'kms:Decrypt',
+      'logs:PutLogEvents',
       ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
       ['s3:PutObject', 's3:AbortMultipartUpload'],
       ['kms:GenerateDataKey', 'kms:Decrypt'],
-      'logs:PutLogEvents',
       ['glue:GetTable', 'glue:GetTableVersion', 'glue:GetTableVersions'],
     ]);
     // The catalog, the database and this table, nothing else in Glue.
     expect(JSON.stringify(statements[6].Resource)).toMatch(/:catalog".*:database\/teststack_datalake_[0-9a-f]{8}".*:table\/teststack_datalake_[0-9a-f]{8}\/enriched_events"/);
-    const objectResources = JSON.stringify(statements[3].Resource);
+    const objectResources = JSON.stringify(statements[4].Resource);
     expect(objectResources).toContain('/data/*');
     expect(objectResources).toContain('/errors/*');
   });
