@@ -1,7 +1,7 @@
 import { awscdk, javascript } from 'projen';
 
 /** Handlers in lambda-src/ that esbuild bundles into assets/<name>/index.js at build time. */
-const LAMBDA_HANDLERS = ['enrichment-processor'];
+const LAMBDA_HANDLERS = ['enrichment-processor', 'firehose-transformer'];
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-streaming-pipeline',

@@ -14,6 +14,7 @@ export * from './processing/processor-metric';
 export * from './processing/reference-cache';
 export * from './sinks/data-lake-lifecycle';
 export * from './sinks/firehose-sink';
+export * from './sinks/firehose-transformer';
 export * from './sinks/s3-data-lake-sink';
 export * from './monitoring/pipeline-dashboard';
 export * from './streaming-pipeline';

@@ -150,6 +150,22 @@ export const DEFAULTS = {
     bufferingInterval: Duration.seconds(300),
     bufferingIntervalSecondsRange: { min: 0, max: 900 },
   },
+  transformer: {
+    /** The transformer parses and re-encodes JSON: a small working set, so memory only buys CPU. */
+    memorySizeMiB: 256,
+    /** Firehose waits at most 5 minutes for a transformation; a batch of up to 3 MiB takes well under a minute. */
+    timeout: Duration.seconds(60),
+    /**
+     * Firehose invokes once per buffer and delivery stream, a few invocations at a time; the cap keeps a
+     * misbehaving stream from taking the account's concurrency.
+     */
+    reservedConcurrentExecutions: 10,
+    /** Firehose's Lambda processor buffers: 0.2 to 3 MiB (default 1 MiB) and 0 to 900 seconds (default 60). */
+    bufferingSize: Size.mebibytes(1),
+    bufferingSizeMiBRange: { min: 1, max: 3 },
+    bufferingInterval: Duration.seconds(60),
+    bufferingIntervalSecondsRange: { min: 0, max: 900 },
+  },
   dataLakeLifecycle: {
     /** PRODUCT.md's prod tiers: archive after 90 days without access, deep archive after 365. */
     archiveAfter: Duration.days(90),

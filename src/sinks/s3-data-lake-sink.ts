@@ -10,6 +10,7 @@ import { dataLakeColumns, TIME_PARTITION_COLUMNS } from './data-lake-columns';
 import { DataLakeLifecycle } from './data-lake-lifecycle';
 import { FirehoseDestinationMetrics, FirehoseSink, FirehoseSinkProps } from './firehose-sink';
 import { pathInStack } from '../internal/describe';
+import { loggedBucket } from '../internal/logged-bucket';
 import { ManagedPolicyRole } from '../internal/managed-policy-role';
 import { nagResourceName } from '../internal/nag-finding';
 import { validateDurationInRange, validateIntegerInRange } from '../internal/validation';
@@ -239,62 +240,31 @@ export class S3DataLakeSink extends FirehoseSink {
 
   /** The data lake bucket and its server access log bucket, with the lifecycle and replication asked for. */
   private createBuckets(props: S3DataLakeSinkProps, encryptionKey: kms.IKey, lifecycle: DataLakeLifecycle) {
-    const removalPolicy = this.removalPolicy;
     const replicationRole = props.replication && new ManagedPolicyRole(this, 'ReplicationRole', {
       assumedBy: new iam.ServicePrincipal('s3.amazonaws.com'),
       description: `Lets S3 replicate the data lake of ${pathInStack(this)}`,
     });
-    const replicationRules = (ruleId: string): s3.ReplicationRule[] | undefined => props.replication && [{
-      id: ruleId,
-      destination: props.replication.bucket,
-      kmsKey: props.replication.encryptionKey,
-      sseKmsEncryptedObjects: true,
-    }];
-
-    const accessLogsBucket = new s3.Bucket(this, 'AccessLogsBucket', {
-      // S3 server access logging delivers only to buckets encrypted with S3-managed keys.
-      encryption: s3.BucketEncryption.S3_MANAGED,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      versioned: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      // Access logs are read rarely: they expire with the data but are never tiered.
-      lifecycleRules: lifecycle._lifecycleRules({ tiering: false }),
-      replicationRole,
-      replicationRules: replicationRules('access-logs'),
-      removalPolicy,
-    });
-    Validations.of(accessLogsBucket).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason: 'This bucket is the server access log target of the data lake bucket; logging it too would need another log bucket without end.',
-    });
-    for (const rule of ['NIST.800.53.R5-S3DefaultEncryptionKMS', 'HIPAA.Security-S3DefaultEncryptionKMS', 'PCI.DSS.321-S3DefaultEncryptionKMS']) {
-      Validations.of(accessLogsBucket).acknowledge({
-        id: rule,
-        reason: 'S3 server access logging delivers only to target buckets encrypted with S3-managed keys (SSE-S3); SSE-KMS is not supported for the log target. The data itself is in the KMS-encrypted data lake bucket.',
-      });
-    }
-
-    const bucket = new s3.Bucket(this, 'Bucket', {
-      encryption: s3.BucketEncryption.KMS,
+    const buckets = loggedBucket(this, {
       encryptionKey,
-      bucketKeyEnabled: true,
-      blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
-      enforceSSL: true,
-      versioned: true,
-      objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      serverAccessLogsBucket: accessLogsBucket,
-      serverAccessLogsPrefix: 'access-logs/',
+      removalPolicy: this.removalPolicy,
+      holds: 'the data lake',
       lifecycleRules: lifecycle._lifecycleRules({ tiering: true }),
+      accessLogsLifecycleRules: lifecycle._lifecycleRules({ tiering: false }),
       intelligentTieringConfigurations: lifecycle._intelligentTieringConfigurations(),
-      replicationRole,
-      replicationRules: replicationRules('data-lake'),
-      removalPolicy,
+      replication: replicationRole && props.replication && {
+        role: replicationRole,
+        rules: (ruleId: string) => [{
+          id: ruleId,
+          destination: props.replication!.bucket,
+          kmsKey: props.replication!.encryptionKey,
+          sseKmsEncryptedObjects: true,
+        }],
+      },
     });
     if (replicationRole && props.replication) {
-      this.grantReplication(replicationRole, [bucket, accessLogsBucket], props.replication, encryptionKey);
+      this.grantReplication(replicationRole, [buckets.bucket, buckets.accessLogsBucket], props.replication, encryptionKey);
     }
-    return { bucket, accessLogsBucket };
+    return buckets;
   }
 
   /**
