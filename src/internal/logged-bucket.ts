@@ -16,6 +16,8 @@ export interface LoggedBucketProps {
   readonly intelligentTieringConfigurations?: s3.IntelligentTieringConfiguration[];
   /** Replication of both buckets: the role, and the rule for a bucket by rule id. */
   readonly replication?: { readonly role: iam.IRole; readonly rules: (ruleId: string) => s3.ReplicationRule[] };
+  /** Why the buckets need no replication, for buckets that hold only transient copies; acknowledged on both. */
+  readonly noReplicationReason?: string;
 }
 
 /**
@@ -59,5 +61,12 @@ export function loggedBucket(scope: Construct, props: LoggedBucketProps): { buck
     intelligentTieringConfigurations: props.intelligentTieringConfigurations,
     replicationRules: props.replication?.rules('data-lake'),
   });
+  if (props.noReplicationReason !== undefined) {
+    for (const target of [bucket, accessLogsBucket]) {
+      for (const rule of ['NIST.800.53.R5-S3BucketReplicationEnabled', 'HIPAA.Security-S3BucketReplicationEnabled', 'PCI.DSS.321-S3BucketReplicationEnabled']) {
+        Validations.of(target).acknowledge({ id: rule, reason: props.noReplicationReason });
+      }
+    }
+  }
   return { bucket, accessLogsBucket };
 }

@@ -166,6 +166,24 @@ export const DEFAULTS = {
     bufferingInterval: Duration.seconds(60),
     bufferingIntervalSecondsRange: { min: 0, max: 900 },
   },
+  redshift: {
+    /** Redshift's default port. */
+    port: 5439,
+    /** The transformer writes one JSON object per line and Firehose GZIPs the staged files. */
+    copyOptions: "JSON 'auto' GZIP TIMEFORMAT 'auto'",
+    /** Firehose's default and limits for Redshift retries. */
+    retryDuration: Duration.seconds(3600),
+    retryDurationSecondsRange: { min: 0, max: 7200 },
+    /** Our choice: fewer, larger COPYs (the pattern's "batch loading"), within Firehose's 1..128 MiB and 0..900 s. */
+    bufferingSize: Size.mebibytes(64),
+    bufferingSizeMiBRange: { min: 1, max: 128 },
+    bufferingInterval: Duration.seconds(300),
+    bufferingIntervalSecondsRange: { min: 0, max: 900 },
+    intermediatePrefix: 'intermediate/',
+    backupPrefix: 'backup/',
+    /** Our choice: staged files are loaded within minutes; a week leaves time to reload a failed COPY by hand. */
+    intermediateRetention: Duration.days(7),
+  },
   dataLakeLifecycle: {
     /** PRODUCT.md's prod tiers: archive after 90 days without access, deep archive after 365. */
     archiveAfter: Duration.days(90),

@@ -2,9 +2,11 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import { CfnDeliveryStream } from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IDependable } from 'constructs';
+import { FirehoseTransformer } from './firehose-transformer';
 import { pathInStack } from '../internal/describe';
 import { encryptedLogGroup } from '../internal/encrypted-log-group';
 import { givenOrNewKey } from '../internal/encryption-key';
@@ -140,6 +142,28 @@ export abstract class FirehoseSink extends Construct {
       dimensionsMap: { DeliveryStreamName: this.deliveryStreamName },
       ...props,
     });
+  }
+
+  /**
+   * The Lambda processing step of an L1 destination, with the delivery role allowed to invoke exactly that function.
+   */
+  protected processingConfiguration(transformer: FirehoseTransformer): CfnDeliveryStream.ProcessingConfigurationProperty {
+    this.addToDeliveryPolicy(new iam.PolicyStatement({
+      actions: ['lambda:InvokeFunction', 'lambda:GetFunctionConfiguration'],
+      resources: [transformer.function.functionArn],
+    }));
+    const parameters = {
+      LambdaArn: transformer.function.functionArn,
+      BufferSizeInMBs: String(transformer.bufferingSize.toMebibytes()),
+      BufferIntervalInSeconds: String(transformer.bufferingInterval.toSeconds()),
+    };
+    return {
+      enabled: true,
+      processors: [{
+        type: 'Lambda',
+        parameters: Object.entries(parameters).map(([parameterName, parameterValue]) => ({ parameterName, parameterValue })),
+      }],
+    };
   }
 
   /** Adds a statement to the one customer-managed policy of the delivery role. */
