@@ -1,7 +1,8 @@
 import { App, Stack, StackProps } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import { DataProcessingOption, PipelinePreset, StreamingPipeline } from '../src';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { DataProcessingOption, PipelinePreset, RedshiftTarget, StreamingPipeline } from '../src';
 
 /** The presets the example deploys, one stack each, named `streaming-pipeline-<preset>`. */
 export const EXAMPLE_PRESETS: PipelinePreset[] = [PipelinePreset.DEV, PipelinePreset.STAGING, PipelinePreset.PROD];
@@ -11,6 +12,14 @@ export const REPLICA = {
   bucketName: 'streaming-pipeline-dr-replica',
   region: 'us-west-2',
   keyArn: 'arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+};
+
+/** The prod warehouse that the prod pipeline also loads: replace with your cluster, table and loader secret. */
+export const WAREHOUSE = {
+  endpointAddress: 'analytics.abc123xyz.us-east-1.redshift.amazonaws.com',
+  databaseName: 'events',
+  tableName: 'analytics.enriched_events',
+  credentialsSecretArn: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:firehose-loader-AbCdEf',
 };
 
 /** Properties of the example stack. */
@@ -40,6 +49,12 @@ export class PipelineStack extends Stack {
           encryptionKey: kms.Key.fromKeyArn(this, 'ReplicaKey', REPLICA.keyArn),
         },
       },
+      // Prod also loads an existing warehouse, so that the Redshift sink is synthesized and checked too.
+      redshift: props.preset === PipelinePreset.PROD ? {
+        target: RedshiftTarget.provisionedCluster({ endpointAddress: WAREHOUSE.endpointAddress, databaseName: WAREHOUSE.databaseName }),
+        tableName: WAREHOUSE.tableName,
+        credentials: secretsmanager.Secret.fromSecretCompleteArn(this, 'WarehouseLoader', WAREHOUSE.credentialsSecretArn),
+      } : undefined,
     });
   }
 }

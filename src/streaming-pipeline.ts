@@ -12,6 +12,7 @@ import { PipelinePreset } from './presets/pipeline-preset';
 import { EnrichmentProcessor, EnrichmentProcessorOptions, ReferenceDataOptions } from './processing/enrichment-processor';
 import { ReferenceCacheSize } from './processing/reference-cache';
 import { RecordSchema } from './schema/record-schema';
+import { RedshiftSink, RedshiftSinkOptions } from './sinks/redshift-sink';
 import { S3DataLakeSink, S3DataLakeSinkOptions } from './sinks/s3-data-lake-sink';
 
 /**
@@ -76,6 +77,12 @@ export interface StreamingPipelineProps {
    */
   readonly dataLake?: S3DataLakeSinkOptions;
   /**
+   * Loads the enriched records into a Redshift table as well.
+   *
+   * @default - no Redshift sink
+   */
+  readonly redshift?: RedshiftSinkOptions;
+  /**
    * The customer-managed KMS key that encrypts every resource of the pipeline.
    *
    * @default - a new key with rotation enabled
@@ -127,6 +134,12 @@ export class StreamingPipeline extends Construct {
   public readonly enrichedStream: IngestStream;
   /** The Firehose sink into the S3 data lake. */
   public readonly dataLake: S3DataLakeSink;
+  /**
+   * The Redshift sink.
+   *
+   * @default - none unless `redshift` is given
+   */
+  public readonly redshift?: RedshiftSink;
   /** The dashboard and alarms. */
   public readonly monitoring: PipelineDashboard;
 
@@ -181,11 +194,16 @@ export class StreamingPipeline extends Construct {
       recordSchema: this.processor.outputSchema,
       lifecycle: props.dataLake?.lifecycle ?? (props.dataLake?.bucket ? undefined : this.preset.settings.dataLakeLifecycle),
     });
+    this.redshift = props.redshift && new RedshiftSink(this, 'Redshift', {
+      ...props.redshift,
+      ...shared,
+      sourceStream: this.enrichedStream.stream,
+    });
     this.monitoring = new PipelineDashboard(this, 'Monitoring', {
       ingestStream: this.ingestStream,
       processor: this.processor,
       enrichedStream: this.enrichedStream,
-      dataLake: this.dataLake,
+      sinks: [this.dataLake, ...(this.redshift ? [this.redshift] : [])],
       alarmTopic: props.alarmTopic,
       encryptionKey: this.encryptionKey,
     });

@@ -37,6 +37,10 @@ describe('compliance of every preset with five cdk-nag packs', () => {
       'APIGWCacheEnabledAndEncrypted @ Pipeline/HttpIngestion/Api/DeploymentStage.v1', // no cache: PUTs must reach Kinesis
       'APIGWSSLEnabled @ Pipeline/HttpIngestion/Api/DeploymentStage.v1', // client certificates serve HTTP backends, not Kinesis
       'APIGWAssociatedWithWAF @ Pipeline/HttpIngestion/Api/DeploymentStage.v1', // dev and staging: IAM-signed callers only
+      'LambdaDLQ @ Pipeline/Redshift/Transformer/Function', // prod: invoked synchronously by Firehose, failures kept in S3
+      'S3DefaultEncryptionKMS @ Pipeline/Redshift/AccessLogsBucket', // prod: access log targets support SSE-S3 only
+      'S3BucketReplicationEnabled @ Pipeline/Redshift/Bucket', // prod: staged files and backups; the data lake is replicated
+      'S3BucketReplicationEnabled @ Pipeline/Redshift/AccessLogsBucket', // prod: the intermediate bucket's access logs
     ];
     const acknowledgedLater = results.flatMap(result => result.acknowledgements)
       .filter(acknowledgement => laterPacks.includes(packOfRule(acknowledgement.rule) as never))

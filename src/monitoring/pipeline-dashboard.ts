@@ -9,7 +9,7 @@ import { IngestStream } from '../ingest/ingest-stream';
 import { givenOrNewKey } from '../internal/encryption-key';
 import { DEFAULTS } from '../presets/defaults';
 import { EnrichmentProcessor } from '../processing/enrichment-processor';
-import { S3DataLakeSink } from '../sinks/s3-data-lake-sink';
+import { FirehoseSink } from '../sinks/firehose-sink';
 
 /**
  * Properties of a `PipelineDashboard`.
@@ -21,8 +21,8 @@ export interface PipelineDashboardProps {
   readonly processor: EnrichmentProcessor;
   /** The stream the processor writes to. */
   readonly enrichedStream: IngestStream;
-  /** The data lake sink. */
-  readonly dataLake: S3DataLakeSink;
+  /** The Firehose sinks of the enriched stream, each with a delivery row. */
+  readonly sinks: FirehoseSink[];
   /**
    * The topic alarms notify on ALARM and on OK.
    *
@@ -104,11 +104,11 @@ export class PipelineDashboard extends Construct {
           graph('Processing: invocations and errors', [props.processor.metricInvocations(), props.processor.metricErrors()]),
           graph('Enriched stream: incoming records', [props.enrichedStream.metricIncomingRecords()]),
         ],
-        [
-          graph('Delivery: records into Firehose', [props.dataLake.metricIncomingRecords()]),
-          graph('Delivery: S3 success', [props.dataLake.metricDeliverySuccess()]),
-          graph('Delivery: data freshness (s)', [props.dataLake.metricDataFreshness()]),
-        ],
+        ...props.sinks.map(sink => [
+          graph(`Delivery (${sink.node.id}): records into Firehose`, [sink.metricIncomingRecords()]),
+          graph(`Delivery (${sink.node.id}): success`, [sink.metricDeliverySuccess()]),
+          graph(`Delivery (${sink.node.id}): data freshness (s)`, [sink.metricDataFreshness()]),
+        ]),
         [
           graph('Failures: dead-letter queue messages', [props.processor.metricDeadLetterMessages()]),
           new cloudwatch.AlarmStatusWidget({

@@ -58,9 +58,9 @@ export class RedshiftTarget {
 }
 
 /**
- * Properties of a `RedshiftSink`.
+ * What a Redshift sink loads and how, shared by `RedshiftSinkProps` and the pipeline's props.
  */
-export interface RedshiftSinkProps extends FirehoseSinkProps {
+export interface RedshiftSinkOptions {
   /** The cluster or workgroup to load. */
   readonly target: RedshiftTarget;
   /**
@@ -110,6 +110,11 @@ export interface RedshiftSinkProps extends FirehoseSinkProps {
    */
   readonly transformer?: FirehoseTransformer;
 }
+
+/**
+ * Properties of a `RedshiftSink`.
+ */
+export interface RedshiftSinkProps extends RedshiftSinkOptions, FirehoseSinkProps {}
 
 /**
  * A Firehose delivery stream from a Kinesis stream into a Redshift table (L1 `CfnDeliveryStream`): records are

@@ -1,6 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { StreamingPipeline } from '../../src';
+import { RedshiftTarget, StreamingPipeline } from '../../src';
 import { newStack, templateOf } from '../support/stack';
 
 describe('PipelineDashboard', () => {
@@ -69,10 +70,27 @@ describe('PipelineDashboard', () => {
     new StreamingPipeline(stack, 'Pipeline');
     const [dashboard] = Object.values(templateOf(stack).findResources('AWS::CloudWatch::Dashboard'));
     const body = JSON.stringify(stack.resolve(dashboard.Properties.DashboardBody));
-    const titles = ['Ingest: incoming records', 'Processing: iterator age (ms)', 'Delivery: data freshness (s)', 'Failures: dead-letter queue messages']
+    const titles = ['Ingest: incoming records', 'Processing: iterator age (ms)', 'Delivery (DataLake): data freshness (s)', 'Failures: dead-letter queue messages']
       .map(title => body.indexOf(title));
     expect(titles.every(index => index >= 0)).toBe(true);
     expect([...titles].sort((a, b) => a - b)).toEqual(titles);
     expect(body).toContain('DeliveryToS3.DataFreshness');
+  });
+
+  test('each sink gets its delivery row, the data lake first', () => {
+    const stack = newStack();
+    new StreamingPipeline(stack, 'Pipeline', {
+      redshift: {
+        target: RedshiftTarget.provisionedCluster({ endpointAddress: 'wh.example.us-east-1.redshift.amazonaws.com', databaseName: 'events' }),
+        tableName: 'enriched_events',
+        credentials: secretsmanager.Secret.fromSecretNameV2(stack, 'Loader', 'firehose-loader'),
+      },
+    });
+    const [dashboard] = Object.values(templateOf(stack).findResources('AWS::CloudWatch::Dashboard'));
+    const body = JSON.stringify(stack.resolve(dashboard.Properties.DashboardBody));
+    const rows = ['Delivery (DataLake): success', 'DeliveryToS3.Success', 'Delivery (Redshift): success', 'DeliveryToRedshift.Success']
+      .map(text => body.indexOf(text));
+    expect(rows.every(index => index >= 0)).toBe(true);
+    expect([...rows].sort((a, b) => a - b)).toEqual(rows);
   });
 });
