@@ -6,7 +6,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { dataLakeColumns, TIME_PARTITION_COLUMNS } from './data-lake-columns';
+import { DataLakeColumn, dataLakeColumns, TIME_PARTITION_COLUMNS } from './data-lake-columns';
 import { DataLakeLifecycle } from './data-lake-lifecycle';
 import { FirehoseDestinationMetrics, FirehoseSink, FirehoseSinkProps } from './firehose-sink';
 import { pathInStack } from '../internal/describe';
@@ -15,7 +15,7 @@ import { ManagedPolicyRole } from '../internal/managed-policy-role';
 import { nagResourceName } from '../internal/nag-finding';
 import { validateDurationInRange, validateIntegerInRange } from '../internal/validation';
 import { DEFAULTS } from '../presets/defaults';
-import { RecordSchema } from '../schema/record-schema';
+import { FieldType, RecordSchema } from '../schema/record-schema';
 
 /**
  * Compression of the Parquet files in the data lake.
@@ -40,6 +40,20 @@ export interface DataLakeReplication {
    * only to a named KMS key.
    */
   readonly encryptionKey: kms.IKey;
+}
+
+/** Types whose values make readable, bounded partition paths; objects and timestamps do not. */
+const PARTITION_FIELD_TYPES = [FieldType.STRING, FieldType.INTEGER, FieldType.BOOLEAN];
+
+/** How the records of a data lake are laid out: the table's columns and partitions, and the prefix Firehose writes. */
+interface DataLakeLayout {
+  readonly columns: DataLakeColumn[];
+  readonly jsonKeyMappings: Record<string, string>;
+  /** Partition columns, outermost first. */
+  readonly partitionColumns: string[];
+  readonly prefix: string;
+  /** The field partition, when there is one: its column and the JSON key Firehose reads it from. */
+  readonly fieldPartition?: { readonly column: string; readonly jsonKey: string };
 }
 
 /**
@@ -98,6 +112,15 @@ export interface S3DataLakeSinkOptions {
    * @default - the field name in lower case
    */
   readonly columnNames?: { [field: string]: string };
+  /**
+   * A record field (string, integer or boolean) whose value becomes an outer partition of the data lake, e.g.
+   * `event_type`: `data/event_type=click/year=.../`, through Firehose dynamic partitioning. The field's column then
+   * is a partition of the table (projected as `injected`: queries must filter it with `=`), not a column of the
+   * Parquet files. A record without the field fails partitioning and is kept under `errors/`.
+   *
+   * @default - partitioned by arrival time only
+   */
+  readonly partitionField?: string;
   /**
    * How long the data lake keeps objects and in which storage class. Applies to the access-log bucket's expiry too.
    *
@@ -158,8 +181,6 @@ export class S3DataLakeSink extends FirehoseSink {
     success: 'DeliveryToS3.Success',
     dataFreshness: 'DeliveryToS3.DataFreshness',
   };
-  /** Columns whose name differs from their JSON key, for the deserializer. */
-  private jsonKeyMappings: Record<string, string> = {};
 
   constructor(scope: Construct, id: string, props: S3DataLakeSinkProps) {
     super(scope, id, props, props.bucket ? 'the delivery error logs' : 'the data lake bucket and its delivery error logs');
@@ -203,7 +224,8 @@ export class S3DataLakeSink extends FirehoseSink {
       catalogId: Stack.of(this).account,
       databaseInput: { name: this.databaseName, description: `Data lake of the streaming pipeline ${pathInStack(this)}` },
     });
-    this.table = this.dataLakeTable(bucket, props.recordSchema ?? RecordSchema.seedEvent(), props.columnNames, compression);
+    const layout = this.dataLakeLayout(props.recordSchema ?? RecordSchema.seedEvent(), props.columnNames, props.partitionField);
+    this.table = this.dataLakeTable(bucket, layout, compression);
 
     this.grantDelivery(bucket, bucketKey);
     // The Firehose L2 grants itself broader access (s3:GetObject*, s3:List*, s3:DeleteObject*, kms:ReEncrypt*)
@@ -214,14 +236,18 @@ export class S3DataLakeSink extends FirehoseSink {
       role: deliveryRole,
       destination: new firehose.S3Bucket(bucket, {
         role: deliveryRole,
-        dataOutputPrefix: defaults.dataOutputPrefix,
+        dataOutputPrefix: layout.prefix,
         errorOutputPrefix: defaults.errorOutputPrefix,
         bufferingSize,
         bufferingInterval,
+        ...(layout.fieldPartition === undefined ? {} : {
+          dynamicPartitioning: { enabled: true },
+          processors: [firehose.MetadataExtractionProcessor.jq16({ [layout.fieldPartition.column]: `.${layout.fieldPartition.jsonKey}` })],
+        }),
         dataFormatConversion: {
           schemaConfiguration: firehose.SchemaConfiguration.fromCfnTable(this.table),
           // Keys are lower-cased, as Glue's column names are.
-          inputFormat: new firehose.OpenXJsonInputFormat({ columnToJsonKeyMappings: this.jsonKeyMappings }),
+          inputFormat: new firehose.OpenXJsonInputFormat({ columnToJsonKeyMappings: layout.jsonKeyMappings }),
           outputFormat: new firehose.ParquetOutputFormat({ compression: firehose.ParquetCompression.of(compression) }),
         },
         encryptionKey: bucketKey,
@@ -268,12 +294,39 @@ export class S3DataLakeSink extends FirehoseSink {
   }
 
   /**
-   * The external Parquet table over `data/`, with the time partitions projected from the prefix Firehose writes.
+   * The table's columns and partitions and the prefix Firehose writes them by: an optional field partition outside
+   * the time partitions.
    */
-  private dataLakeTable(bucket: s3.IBucket, schema: RecordSchema, columnNames: Record<string, string> | undefined,
-    compression: DataLakeCompression): glue.CfnTable {
+  private dataLakeLayout(schema: RecordSchema, columnNames: Record<string, string> | undefined, partitionField: string | undefined): DataLakeLayout {
+    const defaults = DEFAULTS.dataLake;
     const { columns, jsonKeyMappings } = dataLakeColumns(schema, columnNames, 'S3DataLakeSinkProps.recordSchema');
-    this.jsonKeyMappings = jsonKeyMappings;
+    const timePrefix = defaults.dataOutputPrefix.slice(defaults.dataOutputPrefix.indexOf('/') + 1);
+    const dataPrefix = defaults.dataOutputPrefix.split('/')[0];
+    if (partitionField === undefined) {
+      return { columns, jsonKeyMappings, partitionColumns: [...TIME_PARTITION_COLUMNS], prefix: defaults.dataOutputPrefix };
+    }
+    const index = schema.fields.findIndex(field => field.name === partitionField);
+    const field = schema.fields[index];
+    if (field === undefined || !PARTITION_FIELD_TYPES.includes(field.type)) {
+      const candidates = schema.fields.filter(f => PARTITION_FIELD_TYPES.includes(f.type)).map(f => f.name);
+      throw new Error(`Invalid S3DataLakeSinkProps.partitionField: "${partitionField}". `
+        + `Allowed: a string, integer or boolean field of the record schema (${candidates.join(', ')}).`);
+    }
+    const column = columns[index].name;
+    return {
+      columns: columns.filter((_, i) => i !== index),
+      jsonKeyMappings,
+      partitionColumns: [column, ...TIME_PARTITION_COLUMNS],
+      prefix: `${dataPrefix}/${column}=!{partitionKeyFromQuery:${column}}/${timePrefix}`,
+      // jq reads the record as written, before the deserializer lower-cases keys.
+      fieldPartition: { column, jsonKey: field.name },
+    };
+  }
+
+  /**
+   * The external Parquet table over `data/`, with the partitions projected from the prefix Firehose writes.
+   */
+  private dataLakeTable(bucket: s3.IBucket, layout: DataLakeLayout, compression: DataLakeCompression): glue.CfnTable {
     const defaults = DEFAULTS.dataLake;
     const dataPrefix = defaults.dataOutputPrefix.split('/')[0];
     const { first, last } = defaults.projectionYears;
@@ -285,11 +338,13 @@ export class S3DataLakeSink extends FirehoseSink {
         name: this.tableName,
         description: `Enriched records delivered by ${pathInStack(this)}, as Parquet`,
         tableType: 'EXTERNAL_TABLE',
-        partitionKeys: TIME_PARTITION_COLUMNS.map(name => ({ name, type: 'string' })),
+        partitionKeys: layout.partitionColumns.map(name => ({ name, type: 'string' })),
         parameters: {
           'classification': 'parquet',
           'parquet.compression': compression,
           'projection.enabled': 'true',
+          // Values of a field are not known in advance: Athena takes them from each query's filter.
+          ...(layout.fieldPartition ? { [`projection.${layout.fieldPartition.column}.type`]: 'injected' } : {}),
           'projection.year.type': 'integer',
           'projection.year.range': `${first},${last}`,
           'projection.month.type': 'integer',
@@ -301,10 +356,10 @@ export class S3DataLakeSink extends FirehoseSink {
           'projection.hour.type': 'integer',
           'projection.hour.range': '0,23',
           'projection.hour.digits': '2',
-          'storage.location.template': `${location}${TIME_PARTITION_COLUMNS.map(name => `${name}=\${${name}}`).join('/')}/`,
+          'storage.location.template': `${location}${layout.partitionColumns.map(name => `${name}=\${${name}}`).join('/')}/`,
         },
         storageDescriptor: {
-          columns,
+          columns: layout.columns,
           location,
           inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
           outputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',

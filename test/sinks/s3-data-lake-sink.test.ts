@@ -208,6 +208,54 @@ describe('S3DataLakeSink', () => {
       });
     });
 
+    test('a field partition: dynamic partitioning by the field, outside the time partitions, projected as injected', () => {
+      const template = sinkTemplate({ partitionField: 'event_type' });
+      const input = tableInput(template);
+      expect(input.PartitionKeys.map((k: { Name: string }) => k.Name)).toEqual(['event_type', 'year', 'month', 'day', 'hour']);
+      expect(input.StorageDescriptor.Columns.map((c: { Name: string }) => c.Name)).not.toContain('event_type');
+      expect(input.Parameters['projection.event_type.type']).toBe('injected');
+      expect(input.Parameters['storage.location.template']['Fn::Join'][1][2])
+        .toBe('/data/event_type=${event_type}/year=${year}/month=${month}/day=${day}/hour=${hour}/');
+      template.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+        ExtendedS3DestinationConfiguration: Match.objectLike({
+          Prefix: 'data/event_type=!{partitionKeyFromQuery:event_type}/year=!{timestamp:yyyy}/month=!{timestamp:MM}/day=!{timestamp:dd}/hour=!{timestamp:HH}/',
+          ErrorOutputPrefix: 'errors/!{firehose:error-output-type}/',
+          DynamicPartitioningConfiguration: Match.objectLike({ Enabled: true }),
+          ProcessingConfiguration: {
+            Enabled: true,
+            Processors: [{
+              Type: 'MetadataExtraction',
+              Parameters: Match.arrayWith([
+                { ParameterName: 'MetadataExtractionQuery', ParameterValue: '{"event_type":.event_type}' },
+                { ParameterName: 'JsonParsingEngine', ParameterValue: 'JQ-1.6' },
+              ]),
+            }],
+          },
+        }),
+      });
+    });
+
+    test('a field partition reads the field as written and names the partition by its column', () => {
+      const schema = RecordSchema.fromFields([{ name: 'Region', type: FieldType.STRING }, { name: 'user', type: FieldType.STRING }]);
+      for (const [partitionField, column, query] of [['Region', 'region', '{"region":.Region}'], ['user', 'event_user', '{"event_user":.user}']]) {
+        const template = sinkTemplate({ partitionField }, schema);
+        expect(tableInput(template).PartitionKeys[0].Name).toBe(column);
+        template.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+          ExtendedS3DestinationConfiguration: Match.objectLike({
+            Prefix: Match.stringLikeRegexp(`^data/${column}=!\\{partitionKeyFromQuery:${column}\\}/year=`),
+            ProcessingConfiguration: { Enabled: true, Processors: [Match.objectLike({ Parameters: Match.arrayWith([{ ParameterName: 'MetadataExtractionQuery', ParameterValue: query }]) })] },
+          }),
+        });
+      }
+    });
+
+    test.each([
+      ['metadata', 'Invalid S3DataLakeSinkProps.partitionField: "metadata". Allowed: a string, integer or boolean field of the record schema (event_id, event_type, user_id, page).'],
+      ['country', 'Invalid S3DataLakeSinkProps.partitionField: "country"'],
+    ])('rejects partitionField %p', (partitionField, message) => {
+      expect(() => sinkTemplate({ partitionField })).toThrow(message);
+    });
+
     test('uncompressed Parquet is marked as such', () => {
       const input = tableInput(sinkTemplate({ compression: DataLakeCompression.UNCOMPRESSED }));
       expect(input.StorageDescriptor.Compressed).toBe(false);
