@@ -85,7 +85,7 @@ export interface RedshiftSinkOptions {
   readonly credentials: secretsmanager.ISecret;
   /**
    * How long Firehose retries a failed COPY, from 0 to 7,200 seconds; afterwards the batch is skipped and its
-   * manifest written under `errors/` in the intermediate bucket, from which it can be loaded again.
+   * manifest written under the intermediate prefix's error prefix, from which it can be loaded again.
    *
    * @default Duration.seconds(3600)
    */
