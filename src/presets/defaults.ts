@@ -149,6 +149,8 @@ export const DEFAULTS = {
     projectionYears: { first: 2024, last: 2099 },
     bufferingInterval: Duration.seconds(300),
     bufferingIntervalSecondsRange: { min: 0, max: 900 },
+    /** Firehose's floor for the buffering interval when dynamic partitioning is on (a `partitionField`). */
+    partitionedBufferingIntervalMinSeconds: 60,
   },
   transformer: {
     /** The transformer parses and re-encodes JSON: a small working set, so memory only buys CPU. */
@@ -169,8 +171,11 @@ export const DEFAULTS = {
   redshift: {
     /** Redshift's default port. */
     port: 5439,
-    /** The transformer writes one JSON object per line and Firehose GZIPs the staged files. */
-    copyOptions: "JSON 'auto' GZIP TIMEFORMAT 'auto'",
+    /**
+     * The transformer writes one JSON object per line and Firehose GZIPs the staged files. `ignorecase`: Redshift
+     * column names are lower case, while record keys (and keys flattened from nested ones) may not be.
+     */
+    copyOptions: "JSON 'auto ignorecase' GZIP TIMEFORMAT 'auto'",
     /** Firehose's default and limits for Redshift retries. */
     retryDuration: Duration.seconds(3600),
     retryDurationSecondsRange: { min: 0, max: 7200 },

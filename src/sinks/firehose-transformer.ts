@@ -23,7 +23,7 @@ export interface FirehoseTransformerOptions {
    * Whether nested objects become top-level fields joined by `flattenSeparator` (`metadata.browser` ->
    * `metadata_browser`), for destinations with flat columns (Redshift) or flat mappings (OpenSearch). Arrays are
    * kept as their JSON text. A record whose flattened field would collide with another field fails transformation
-   * and is kept in the backup bucket under `processing-failed/`.
+   * and Firehose writes it to the sink's S3 bucket with a `processing-failed/` prefix.
    *
    * @default true
    */
@@ -151,7 +151,7 @@ export class FirehoseTransformer extends Construct {
     for (const rule of ['Serverless-LambdaDLQ', 'NIST.800.53.R5-LambdaDLQ', 'HIPAA.Security-LambdaDLQ']) {
       Validations.of(fn).acknowledge({
         id: rule,
-        reason: 'Firehose invokes the function synchronously and keeps records it could not transform in the sink\'s backup bucket under processing-failed/; a function-level DLQ only applies to asynchronous invocations.',
+        reason: 'Firehose invokes the function synchronously and writes records it could not transform to the sink\'s S3 bucket with a processing-failed/ prefix; a function-level DLQ only applies to asynchronous invocations.',
       });
     }
     this.function = fn;

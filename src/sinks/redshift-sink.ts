@@ -1,4 +1,4 @@
-import { Duration, Size, Validations } from 'aws-cdk-lib';
+import { Duration, Size, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -70,22 +70,24 @@ export interface RedshiftSinkOptions {
   /**
    * The columns COPY fills, in order.
    *
-   * @default - every column, matched by name (JSON 'auto')
+   * @default - every column, matched by name, ignoring case
    */
   readonly columns?: string[];
   /**
    * COPY options. The intermediate files are GZIP-compressed JSON, one record per line.
    *
-   * @default "JSON 'auto' GZIP TIMEFORMAT 'auto'"
+   * @default "JSON 'auto ignorecase' GZIP TIMEFORMAT 'auto'"
    */
   readonly copyOptions?: string;
   /**
-   * The Secrets Manager secret with the database user's `username` and `password` that Firehose connects with.
+   * The Secrets Manager secret with the database user's `username` and `password` that Firehose connects with. When it
+   * is encrypted with a customer-managed key, import it with that key (`Secret.fromSecretAttributes`) so that
+   * Firehose may decrypt it.
    */
   readonly credentials: secretsmanager.ISecret;
   /**
    * How long Firehose retries a failed COPY, from 0 to 7,200 seconds; afterwards the batch is skipped and its
-   * manifest written under the intermediate prefix's error prefix, from which it can be loaded again.
+   * manifest written to the intermediate bucket, from which it can be loaded again.
    *
    * @default Duration.seconds(3600)
    */
@@ -103,8 +105,9 @@ export interface RedshiftSinkOptions {
    */
   readonly bufferingInterval?: Duration;
   /**
-   * Transforms records before they are loaded, e.g. flattening nested fields into columns. Records it cannot
-   * transform are kept under `backup/processing-failed/` in the intermediate bucket.
+   * Transforms records before they are loaded, e.g. flattening nested fields into columns. Firehose writes records it
+   * cannot transform to the intermediate bucket with a `processing-failed/` prefix; every source record is also kept
+   * under `backup/`.
    *
    * @default - a new `FirehoseTransformer` with its defaults (flattening, newline-delimited)
    */
@@ -188,7 +191,7 @@ export class RedshiftSink extends FirehoseSink {
       bucketArn: bucket.bucketArn,
       roleArn: this.role.roleArn,
       prefix,
-      errorOutputPrefix: `${prefix}!{firehose:error-output-type}/`,
+      // Firehose rejects an error prefix and expressions in the prefix for Redshift's S3 configurations.
       bufferingHints: { sizeInMBs: bufferingSize.toMebibytes(), intervalInSeconds: bufferingInterval.toSeconds() },
       compressionFormat: 'GZIP',
       encryptionConfiguration: { kmsEncryptionConfig: { awskmsKeyArn: this.encryptionKey.keyArn } },
@@ -236,9 +239,16 @@ export class RedshiftSink extends FirehoseSink {
       resources: prefixes.map(prefix => bucket.arnForObjects(`${prefix}*`)),
     }));
     this.addToDeliveryPolicy(new iam.PolicyStatement({ actions: ['kms:GenerateDataKey', 'kms:Decrypt'], resources: [this.encryptionKey.keyArn] }));
-    this.addToDeliveryPolicy(new iam.PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [credentials.secretArn] }));
+    // grantRead, not a statement of our own: a secret imported by name lacks the ARN's random suffix, which the grant
+    // matches.
+    credentials.grantRead(this.role);
     if (credentials.encryptionKey) {
-      this.addToDeliveryPolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [credentials.encryptionKey.keyArn] }));
+      // grantRead grants an imported key through the key's policy, which this stack cannot change.
+      this.addToDeliveryPolicy(new iam.PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources: [credentials.encryptionKey.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `secretsmanager.${Stack.of(this).region}.amazonaws.com` } },
+      }));
     }
     for (const prefix of prefixes) {
       Validations.of(this.role).acknowledge({

@@ -68,7 +68,7 @@ export interface S3DataLakeSinkOptions {
    */
   readonly bufferingSize?: Size;
   /**
-   * How long Firehose gathers data before writing an object, from 0 to 900 seconds.
+   * How long Firehose gathers data before writing an object, from 0 to 900 seconds (from 60 with a `partitionField`).
    *
    * @default Duration.seconds(300)
    */
@@ -130,7 +130,8 @@ export interface S3DataLakeSinkOptions {
   /**
    * An existing bucket to deliver to instead of a new one. Its encryption, logging, lifecycle and replication stay
    * yours: `lifecycle` and `replication` cannot be combined with it. When it is encrypted with a customer-managed
-   * key, give that key as the bucket's `encryptionKey` (e.g. `Bucket.fromBucketAttributes`) or as `encryptionKey`.
+   * key, import it with that key (`Bucket.fromBucketAttributes({ encryptionKey })`): objects are written with it.
+   * Without one, objects are written with the sink's `encryptionKey` when given, else with the bucket's default.
    *
    * @default - a new bucket, with a server access log bucket
    */
@@ -191,7 +192,8 @@ export class S3DataLakeSink extends FirehoseSink {
       defaults.bufferingSizeMiBRange.min, defaults.bufferingSizeMiBRange.max,
       `Firehose needs at least ${defaults.bufferingSizeMiBRange.min} MiB to write Parquet files`);
     validateDurationInRange('S3DataLakeSinkProps.bufferingInterval', bufferingInterval,
-      defaults.bufferingIntervalSecondsRange.min, defaults.bufferingIntervalSecondsRange.max, 'seconds');
+      props.partitionField === undefined ? defaults.bufferingIntervalSecondsRange.min : defaults.partitionedBufferingIntervalMinSeconds,
+      defaults.bufferingIntervalSecondsRange.max, 'seconds');
     let bucketKey: kms.IKey | undefined;
     if (props.bucket !== undefined) {
       for (const [prop, value] of [['lifecycle', props.lifecycle], ['replication', props.replication]] as const) {
@@ -201,9 +203,9 @@ export class S3DataLakeSink extends FirehoseSink {
         }
       }
       this.bucket = props.bucket;
-      // The sink's own key encrypts only its logs here: the policy of a key that came with an imported bucket may
-      // not let CloudWatch Logs use it.
-      bucketKey = props.encryptionKey ?? props.bucket.encryptionKey;
+      // The bucket's own key wins, so objects are written as its policies and readers expect; the sink's key encrypts
+      // only its logs here, as the policy of a key that came with an imported bucket may not let CloudWatch Logs use it.
+      bucketKey = props.bucket.encryptionKey ?? props.encryptionKey;
     } else {
       bucketKey = this.encryptionKey;
       const buckets = this.createBuckets(props, this.encryptionKey, props.lifecycle ?? DataLakeLifecycle.retainForever());
@@ -313,9 +315,11 @@ export class S3DataLakeSink extends FirehoseSink {
         + `Allowed: a string, integer or boolean field of the record schema (${candidates.join(', ')}).`);
     }
     const column = columns[index].name;
+    // The field is a partition, not a column of the files: the deserializer has nothing to map it to.
+    const { [column]: _partition, ...fileKeyMappings } = jsonKeyMappings;
     return {
       columns: columns.filter((_, i) => i !== index),
-      jsonKeyMappings,
+      jsonKeyMappings: fileKeyMappings,
       partitionColumns: [column, ...TIME_PARTITION_COLUMNS],
       prefix: `${dataPrefix}/${column}=!{partitionKeyFromQuery:${column}}/${timePrefix}`,
       // jq reads the record as written, before the deserializer lower-cases keys.

@@ -1,5 +1,6 @@
 import { Duration, Size, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { FirehoseTransformer, IngestStream, RedshiftSink, RedshiftSinkProps, RedshiftTarget } from '../../src';
 import { synthesizeWithNagPacks } from '../support/compliance';
@@ -35,19 +36,21 @@ describe('RedshiftSink', () => {
       KinesisStreamSourceConfiguration: Match.objectLike({ KinesisStreamARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('EnrichedStream'), 'Arn'] } }),
       RedshiftDestinationConfiguration: Match.objectLike({
         ClusterJDBCURL: 'jdbc:redshift://analytics.abc123xyz.us-east-1.redshift.amazonaws.com:5439/events',
-        CopyCommand: { DataTableName: 'analytics.enriched_events', CopyOptions: "JSON 'auto' GZIP TIMEFORMAT 'auto'" },
+        // ignorecase: Redshift columns are lower case, record keys may not be.
+        CopyCommand: { DataTableName: 'analytics.enriched_events', CopyOptions: "JSON 'auto ignorecase' GZIP TIMEFORMAT 'auto'" },
         SecretsManagerConfiguration: Match.objectLike({ Enabled: true, SecretARN: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:firehose-loader-AbCdEf' }),
         RetryOptions: { DurationInSeconds: 3600 },
         S3Configuration: Match.objectLike({
           Prefix: 'intermediate/',
-          ErrorOutputPrefix: 'intermediate/!{firehose:error-output-type}/',
+          // Firehose rejects an error prefix in Redshift's S3 configurations.
+          ErrorOutputPrefix: Match.absent(),
           BufferingHints: { SizeInMBs: 64, IntervalInSeconds: 300 },
           CompressionFormat: 'GZIP',
           EncryptionConfiguration: { KMSEncryptionConfig: { AWSKMSKeyARN: { 'Fn::GetAtt': [Match.stringLikeRegexp('WarehouseKey'), 'Arn'] } } },
           CloudWatchLoggingOptions: Match.objectLike({ Enabled: true }),
         }),
         S3BackupMode: 'Enabled',
-        S3BackupConfiguration: Match.objectLike({ Prefix: 'backup/' }),
+        S3BackupConfiguration: Match.objectLike({ Prefix: 'backup/', ErrorOutputPrefix: Match.absent() }),
         ProcessingConfiguration: {
           Enabled: true,
           Processors: [{
@@ -74,13 +77,32 @@ describe('RedshiftSink', () => {
       ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
       ['s3:PutObject', 's3:GetObject', 's3:AbortMultipartUpload'],
       ['kms:GenerateDataKey', 'kms:Decrypt'],
-      'secretsmanager:GetSecretValue',
+      ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
       ['lambda:InvokeFunction', 'lambda:GetFunctionConfiguration'],
     ]));
+    const secret = statements.find(s => JSON.stringify(s.Action).includes('secretsmanager'))!;
+    expect(secret.Resource).toBe('arn:aws:secretsmanager:us-east-1:111122223333:secret:firehose-loader-AbCdEf');
     const objects = statements.find(s => JSON.stringify(s.Action).includes('s3:PutObject'))!;
     expect(JSON.stringify(objects.Resource)).toMatch(/intermediate\/\*.*backup\/\*/);
     const invoke = statements.find(s => JSON.stringify(s.Action).includes('lambda:InvokeFunction'))!;
     expect(invoke.Resource).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^WarehouseTransformerFunction/), 'Arn'] });
+  });
+
+  test('a secret imported by name is granted with its random suffix, and its key may decrypt it', () => {
+    const stack = newStack();
+    const key = kms.Key.fromKeyArn(stack, 'SecretKey', 'arn:aws:kms:us-east-1:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab');
+    addSink(stack, { credentials: secretsmanager.Secret.fromSecretAttributes(stack, 'Loader', { secretPartialArn: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:loader', encryptionKey: key }) });
+    const statements = iamStatementsIn(templateOf(stack));
+    expect(statements).toContainEqual(expect.objectContaining({
+      Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+      Resource: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:loader-??????',
+    }));
+    expect(statements).toContainEqual({
+      Action: 'kms:Decrypt',
+      Effect: 'Allow',
+      Resource: key.keyArn,
+      Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['secretsmanager.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
+    });
   });
 
   test('staged files expire after a week; backups stay', () => {

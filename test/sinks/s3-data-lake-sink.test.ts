@@ -249,6 +249,23 @@ describe('S3DataLakeSink', () => {
       }
     });
 
+    test('a renamed partition column is not mapped for the files, which do not hold it', () => {
+      const schema = RecordSchema.fromFields([{ name: 'user', type: FieldType.STRING }, { name: 'date', type: FieldType.TIMESTAMP }]);
+      sinkTemplate({ partitionField: 'user' }, schema).hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+        ExtendedS3DestinationConfiguration: Match.objectLike({
+          DataFormatConversionConfiguration: Match.objectLike({
+            InputFormatConfiguration: { Deserializer: { OpenXJsonSerDe: { ColumnToJsonKeyMappings: { event_date: 'date' } } } },
+          }),
+        }),
+      });
+    });
+
+    test('a partition field needs a buffering interval of at least 60 seconds', () => {
+      expect(() => sinkTemplate({ partitionField: 'event_type', bufferingInterval: Duration.seconds(59) }))
+        .toThrow('Invalid S3DataLakeSinkProps.bufferingInterval: 59 seconds. Allowed: a whole number of seconds from 60 to 900.');
+      expect(() => sinkTemplate({ bufferingInterval: Duration.seconds(0) })).not.toThrow();
+    });
+
     test.each([
       ['metadata', 'Invalid S3DataLakeSinkProps.partitionField: "metadata". Allowed: a string, integer or boolean field of the record schema (event_id, event_type, user_id, page).'],
       ['country', 'Invalid S3DataLakeSinkProps.partitionField: "country"'],
@@ -300,6 +317,16 @@ describe('S3DataLakeSink', () => {
       expect(logs.rules[0].ExpirationInDays).toBe(2_557);
       expect(logs.rules[0].Transitions).toBeUndefined();
       expect(logs.tiering).toBeUndefined();
+    });
+  });
+
+  test('in a pipeline, an existing bucket\'s own key wins over the pipeline key', () => {
+    const stack = newStack();
+    const pipelineKey = new kms.Key(stack, 'PipelineKey');
+    const bucket = s3.Bucket.fromBucketAttributes(stack, 'Lake', { bucketName: 'my-lake', encryptionKey: kms.Key.fromKeyArn(stack, 'LakeKey', REPLICA_KEY_ARN) });
+    new S3DataLakeSink(stack, 'DataLake', { sourceStream: new IngestStream(stack, 'Enriched').stream, bucket, encryptionKey: pipelineKey });
+    templateOf(stack).hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+      ExtendedS3DestinationConfiguration: Match.objectLike({ EncryptionConfiguration: { KMSEncryptionConfig: { AWSKMSKeyARN: REPLICA_KEY_ARN } } }),
     });
   });
 
