@@ -1,5 +1,6 @@
 import type { FirehoseTransformationEvent, FirehoseTransformationEventRecord } from 'aws-lambda';
 import { ConfigError } from '../../../lambda-src/enrichment-processor/env';
+import { FIXED_NOW, seedEvent } from '../enrichment-processor/fixtures';
 
 export const b64 = (data: string | Uint8Array) => Buffer.from(data).toString('base64');
 
@@ -10,13 +11,8 @@ export const utf8Of = (data: string) => Buffer.from(data, 'base64').toString('ut
 /** What the enrichment processor publishes for the seed event, which is what the delivery streams carry. */
 export function enrichedSeedEvent(i: number, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {
-    event_id: `evt-${i}`,
-    event_type: i % 2 === 0 ? 'page_view' : 'click',
-    timestamp: '2024-01-15T10:30:00Z',
-    user_id: `user-${i % 3}`,
-    page: `/products/${i}`,
-    metadata: { browser: 'firefox', device: i % 2 === 0 ? 'desktop' : 'mobile' },
-    processed_at: '2024-06-01T12:00:00.000Z',
+    ...seedEvent(i, { metadata: { browser: 'firefox', device: i % 2 === 0 ? 'desktop' : 'mobile' } }),
+    processed_at: FIXED_NOW.toISOString(),
     session_id: `5f1c0a7e9b2d4c6e8a0f1b3d5e7c9a${String(i % 100).padStart(2, '0')}`,
     ...overrides,
   };
