@@ -135,8 +135,8 @@ export class RedshiftSink extends FirehoseSink {
 
   protected readonly destinationMetrics: FirehoseDestinationMetrics = {
     success: 'DeliveryToRedshift.Success',
-    // Freshness is measured up to the intermediate bucket; a COPY follows every delivered file.
-    dataFreshness: 'DeliveryToS3.DataFreshness',
+    // Up to the table, not only to the intermediate bucket: a stalled COPY shows here.
+    dataFreshness: 'DeliveryToRedshift.DataFreshness',
   };
 
   constructor(scope: Construct, id: string, props: RedshiftSinkProps) {

@@ -156,10 +156,10 @@ describe('RedshiftSink', () => {
       .toThrow('Invalid RedshiftEndpointProps.port: 80. Allowed: an integer from 1150 to 65535.');
   });
 
-  test('metrics: Redshift delivery success and the intermediate bucket\'s freshness', () => {
+  test('metrics: Redshift delivery success and freshness up to the table', () => {
     const { sink } = sinkTemplate();
     expect(sink.metricDeliverySuccess().metricName).toBe('DeliveryToRedshift.Success');
-    expect(sink.metricDataFreshness().metricName).toBe('DeliveryToS3.DataFreshness');
+    expect(sink.metricDataFreshness().metricName).toBe('DeliveryToRedshift.DataFreshness');
   });
 
   test('no unacknowledged finding in any pack except the transformer outside a VPC', () => {
