@@ -15,6 +15,7 @@ export * from './processing/reference-cache';
 export * from './sinks/data-lake-lifecycle';
 export * from './sinks/firehose-sink';
 export * from './sinks/firehose-transformer';
+export * from './sinks/opensearch-sink';
 export * from './sinks/redshift-sink';
 export * from './sinks/s3-data-lake-sink';
 export * from './monitoring/pipeline-dashboard';

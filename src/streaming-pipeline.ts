@@ -12,6 +12,7 @@ import { PipelinePreset } from './presets/pipeline-preset';
 import { EnrichmentProcessor, EnrichmentProcessorOptions, ReferenceDataOptions } from './processing/enrichment-processor';
 import { ReferenceCacheSize } from './processing/reference-cache';
 import { RecordSchema } from './schema/record-schema';
+import { OpenSearchSink, OpenSearchSinkOptions } from './sinks/opensearch-sink';
 import { RedshiftSink, RedshiftSinkOptions } from './sinks/redshift-sink';
 import { S3DataLakeSink, S3DataLakeSinkOptions } from './sinks/s3-data-lake-sink';
 
@@ -77,6 +78,12 @@ export interface StreamingPipelineProps {
    */
   readonly dataLake?: S3DataLakeSinkOptions;
   /**
+   * Indexes the enriched records into an OpenSearch Service domain as well.
+   *
+   * @default - no OpenSearch sink
+   */
+  readonly openSearch?: OpenSearchSinkOptions;
+  /**
    * Loads the enriched records into a Redshift table as well.
    *
    * @default - no Redshift sink
@@ -134,6 +141,12 @@ export class StreamingPipeline extends Construct {
   public readonly enrichedStream: IngestStream;
   /** The Firehose sink into the S3 data lake. */
   public readonly dataLake: S3DataLakeSink;
+  /**
+   * The OpenSearch sink.
+   *
+   * @default - none unless `openSearch` is given
+   */
+  public readonly openSearch?: OpenSearchSink;
   /**
    * The Redshift sink.
    *
@@ -194,6 +207,11 @@ export class StreamingPipeline extends Construct {
       recordSchema: this.processor.outputSchema,
       lifecycle: props.dataLake?.lifecycle ?? (props.dataLake?.bucket ? undefined : this.preset.settings.dataLakeLifecycle),
     });
+    this.openSearch = props.openSearch && new OpenSearchSink(this, 'OpenSearch', {
+      ...props.openSearch,
+      ...shared,
+      sourceStream: this.enrichedStream.stream,
+    });
     this.redshift = props.redshift && new RedshiftSink(this, 'Redshift', {
       ...props.redshift,
       ...shared,
@@ -203,7 +221,7 @@ export class StreamingPipeline extends Construct {
       ingestStream: this.ingestStream,
       processor: this.processor,
       enrichedStream: this.enrichedStream,
-      sinks: [this.dataLake, ...(this.redshift ? [this.redshift] : [])],
+      sinks: [this.dataLake, ...[this.openSearch, this.redshift].filter((sink): sink is OpenSearchSink | RedshiftSink => sink !== undefined)],
       alarmTopic: props.alarmTopic,
       encryptionKey: this.encryptionKey,
     });

@@ -168,6 +168,22 @@ export const DEFAULTS = {
     bufferingInterval: Duration.seconds(60),
     bufferingIntervalSecondsRange: { min: 0, max: 900 },
   },
+  openSearch: {
+    indexName: 'enriched-events',
+    /** Our choice: daily indices keep one day's documents together, so retention can drop whole indices. */
+    indexRotation: 'ONE_DAY',
+    /** Firehose's default and limits for OpenSearch retries. */
+    retryDuration: Duration.seconds(300),
+    retryDurationSecondsRange: { min: 0, max: 7200 },
+    /** Our choice: near-real-time search (the pattern's "real-time indexing") in small bulk requests. */
+    bufferingSize: Size.mebibytes(5),
+    bufferingSizeMiBRange: { min: 1, max: 100 },
+    bufferingInterval: Duration.seconds(60),
+    bufferingIntervalSecondsRange: { min: 0, max: 900 },
+    failedDocumentsPrefix: 'failed/',
+    /** Firehose appends the rotation suffix (up to `-YYYY-MM-DD-HH`, 14 characters) to the index name. */
+    maxIndexNameLength: 80,
+  },
   redshift: {
     /** Redshift's default port. */
     port: 5439,

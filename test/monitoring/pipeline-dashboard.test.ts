@@ -1,4 +1,5 @@
 import { Match } from 'aws-cdk-lib/assertions';
+import * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { RedshiftTarget, StreamingPipeline } from '../../src';
@@ -77,9 +78,10 @@ describe('PipelineDashboard', () => {
     expect(body).toContain('DeliveryToS3.DataFreshness');
   });
 
-  test('each sink gets its delivery row, the data lake first', () => {
+  test('each sink gets its delivery row: data lake, OpenSearch, Redshift', () => {
     const stack = newStack();
     new StreamingPipeline(stack, 'Pipeline', {
+      openSearch: { domain: opensearch.Domain.fromDomainEndpoint(stack, 'Search', 'https://search-logs-abc123.us-east-1.es.amazonaws.com') },
       redshift: {
         target: RedshiftTarget.provisionedCluster({ endpointAddress: 'wh.example.us-east-1.redshift.amazonaws.com', databaseName: 'events' }),
         tableName: 'enriched_events',
@@ -88,7 +90,8 @@ describe('PipelineDashboard', () => {
     });
     const [dashboard] = Object.values(templateOf(stack).findResources('AWS::CloudWatch::Dashboard'));
     const body = JSON.stringify(stack.resolve(dashboard.Properties.DashboardBody));
-    const rows = ['Delivery (DataLake): success', 'DeliveryToS3.Success', 'Delivery (Redshift): success', 'DeliveryToRedshift.Success']
+    const rows = ['Delivery (DataLake): success', 'DeliveryToS3.Success', 'Delivery (OpenSearch): success', 'DeliveryToAmazonOpenSearchService.Success',
+      'Delivery (Redshift): success', 'DeliveryToRedshift.Success']
       .map(text => body.indexOf(text));
     expect(rows.every(index => index >= 0)).toBe(true);
     expect([...rows].sort((a, b) => a - b)).toEqual(rows);
