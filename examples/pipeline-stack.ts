@@ -1,5 +1,6 @@
 import { App, Stack, StackProps } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { DataProcessingOption, PipelinePreset, RedshiftTarget, StreamingPipeline } from '../src';
@@ -12,6 +13,12 @@ export const REPLICA = {
   bucketName: 'streaming-pipeline-dr-replica',
   region: 'us-west-2',
   keyArn: 'arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
+};
+
+/** The search domain every example pipeline also indexes into: replace with your domain. */
+export const SEARCH_DOMAIN = {
+  domainArn: 'arn:aws:es:us-east-1:111122223333:domain/clickstream',
+  domainEndpoint: 'https://search-clickstream-abc123xyz.us-east-1.es.amazonaws.com',
 };
 
 /** The prod warehouse that the prod pipeline also loads: replace with your cluster, table and loader secret. */
@@ -49,6 +56,7 @@ export class PipelineStack extends Stack {
           encryptionKey: kms.Key.fromKeyArn(this, 'ReplicaKey', REPLICA.keyArn),
         },
       },
+      openSearch: { domain: opensearch.Domain.fromDomainAttributes(this, 'SearchDomain', SEARCH_DOMAIN) },
       // Prod also loads an existing warehouse, so that the Redshift sink is synthesized and checked too.
       redshift: props.preset === PipelinePreset.PROD ? {
         target: RedshiftTarget.provisionedCluster({ endpointAddress: WAREHOUSE.endpointAddress, databaseName: WAREHOUSE.databaseName }),

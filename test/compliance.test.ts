@@ -37,6 +37,10 @@ describe('compliance of every preset with five cdk-nag packs', () => {
       'APIGWCacheEnabledAndEncrypted @ Pipeline/HttpIngestion/Api/DeploymentStage.v1', // no cache: PUTs must reach Kinesis
       'APIGWSSLEnabled @ Pipeline/HttpIngestion/Api/DeploymentStage.v1', // client certificates serve HTTP backends, not Kinesis
       'APIGWAssociatedWithWAF @ Pipeline/HttpIngestion/Api/DeploymentStage.v1', // dev and staging: IAM-signed callers only
+      'LambdaDLQ @ Pipeline/OpenSearch/Transformer/Function', // invoked synchronously by Firehose, failures kept in S3
+      'S3DefaultEncryptionKMS @ Pipeline/OpenSearch/AccessLogsBucket', // access log targets support SSE-S3 only
+      'S3BucketReplicationEnabled @ Pipeline/OpenSearch/Bucket', // rejected documents, which the data lake also holds
+      'S3BucketReplicationEnabled @ Pipeline/OpenSearch/AccessLogsBucket', // the backup bucket's access logs
       'LambdaDLQ @ Pipeline/Redshift/Transformer/Function', // prod: invoked synchronously by Firehose, failures kept in S3
       'S3DefaultEncryptionKMS @ Pipeline/Redshift/AccessLogsBucket', // prod: access log targets support SSE-S3 only
       'S3BucketReplicationEnabled @ Pipeline/Redshift/Bucket', // prod: staged files and backups; the data lake is replicated

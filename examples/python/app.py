@@ -7,6 +7,7 @@ import os
 
 from aws_cdk import App, Stack
 from aws_cdk import aws_kms as kms
+from aws_cdk import aws_opensearchservice as opensearch
 from aws_cdk import aws_s3 as s3
 from cdk_streaming_pipeline import (
     DataLakeReplication,
@@ -14,6 +15,7 @@ from cdk_streaming_pipeline import (
     HttpIngestionOptions,
     KinesisAgentFlow,
     KinesisAgentProducerOptions,
+    OpenSearchSinkOptions,
     PipelinePreset,
     S3DataLakeSinkOptions,
     StreamingPipeline,
@@ -44,6 +46,14 @@ StreamingPipeline(
                 "ReplicaKey",
                 "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab",
             ),
+        )
+    ),
+    open_search=OpenSearchSinkOptions(
+        domain=opensearch.Domain.from_domain_attributes(
+            stack,
+            "SearchDomain",
+            domain_arn="arn:aws:es:us-east-1:111122223333:domain/clickstream",
+            domain_endpoint="https://search-clickstream-abc123xyz.us-east-1.es.amazonaws.com",
         )
     ),
 )

@@ -5,6 +5,7 @@ import io.github.cdkstreamingpipeline.DataProcessingOption;
 import io.github.cdkstreamingpipeline.HttpIngestionOptions;
 import io.github.cdkstreamingpipeline.KinesisAgentFlow;
 import io.github.cdkstreamingpipeline.KinesisAgentProducerOptions;
+import io.github.cdkstreamingpipeline.OpenSearchSinkOptions;
 import io.github.cdkstreamingpipeline.PipelinePreset;
 import io.github.cdkstreamingpipeline.S3DataLakeSinkOptions;
 import io.github.cdkstreamingpipeline.StreamingPipeline;
@@ -12,6 +13,8 @@ import java.util.List;
 import software.amazon.awscdk.AppProps;
 import software.amazon.awscdk.Stack;
 import software.amazon.awscdk.services.kms.Key;
+import software.amazon.awscdk.services.opensearchservice.Domain;
+import software.amazon.awscdk.services.opensearchservice.DomainAttributes;
 import software.amazon.awscdk.services.s3.Bucket;
 import software.amazon.awscdk.services.s3.BucketAttributes;
 
@@ -39,6 +42,12 @@ public final class App {
                                 .encryptionKey(Key.fromKeyArn(stack, "ReplicaKey",
                                         "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"))
                                 .build())
+                        .build())
+                .openSearch(OpenSearchSinkOptions.builder()
+                        .domain(Domain.fromDomainAttributes(stack, "SearchDomain", DomainAttributes.builder()
+                                .domainArn("arn:aws:es:us-east-1:111122223333:domain/clickstream")
+                                .domainEndpoint("https://search-clickstream-abc123xyz.us-east-1.es.amazonaws.com")
+                                .build()))
                         .build())
                 .build();
         app.synth();
