@@ -183,6 +183,8 @@ export const DEFAULTS = {
     failedDocumentsPrefix: 'failed/',
     /** Firehose appends the rotation suffix (up to `-YYYY-MM-DD-HH`, 14 characters) to the index name. */
     maxIndexNameLength: 80,
+    /** CloudFormation's limits for Firehose's VPC configuration. */
+    vpcConfiguration: { maxSubnets: 16, maxSecurityGroups: 5 },
   },
   redshift: {
     /** Redshift's default port. */

@@ -104,12 +104,15 @@ export class FirehoseTransformer extends Construct {
   public readonly bufferingSize: Size;
   /** How long Firehose gathers data before an invocation. */
   public readonly bufferingInterval: Duration;
+  /** Whether each record ends with a newline. */
+  public readonly newlineDelimited: boolean;
 
   constructor(scope: Construct, id: string, props: FirehoseTransformerProps = {}) {
     super(scope, id);
     const defaults = DEFAULTS.transformer;
     this.bufferingSize = props.bufferingSize ?? defaults.bufferingSize;
     this.bufferingInterval = props.bufferingInterval ?? defaults.bufferingInterval;
+    this.newlineDelimited = props.newlineDelimited ?? true;
     validateIntegerInRange('FirehoseTransformerProps.bufferingSize (MiB)', this.bufferingSize.toMebibytes(),
       defaults.bufferingSizeMiBRange.min, defaults.bufferingSizeMiBRange.max);
     validateDurationInRange('FirehoseTransformerProps.bufferingInterval', this.bufferingInterval,

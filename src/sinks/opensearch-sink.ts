@@ -24,7 +24,7 @@ export enum OpenSearchIndexRotation {
   ONE_HOUR = 'OneHour',
   /** `<index>-YYYY-MM-DD`. */
   ONE_DAY = 'OneDay',
-  /** `<index>-YYYY-ww`. */
+  /** `<index>-YYYY-wWW`, e.g. `clicks-2024-w08`. */
   ONE_WEEK = 'OneWeek',
   /** `<index>-YYYY-MM`. */
   ONE_MONTH = 'OneMonth',
@@ -43,9 +43,11 @@ export interface OpenSearchSinkNetwork {
    */
   readonly vpcSubnets?: ec2.SubnetSelection;
   /**
-   * Security groups of Firehose's network interfaces; the domain's security group must allow HTTPS from them.
+   * Security groups of Firehose's network interfaces (1 to 5); the domain's security group must allow HTTPS from
+   * them.
    *
-   * @default - a new group that may only send HTTPS within the VPC; reach it through `OpenSearchSink.connections`
+   * @default - a new group that may only send HTTPS to the VPC's primary CIDR block; reach it through
+   * `OpenSearchSink.connections`
    */
   readonly securityGroups?: ec2.ISecurityGroup[];
 }
@@ -55,12 +57,14 @@ export interface OpenSearchSinkNetwork {
  */
 export interface OpenSearchSinkOptions {
   /**
-   * The domain to index into. With fine-grained access control, map the sink's `role` to an OpenSearch role that may
-   * write the index pattern (see the README).
+   * The domain to index into: OpenSearch, or Elasticsearch 7 and later (6.x needs a document type, which the sink
+   * does not set). With fine-grained access control, map the sink's `role` to an OpenSearch role that may write the
+   * index pattern (see the README).
    */
   readonly domain: opensearch.IDomain;
   /**
-   * When the domain runs in a VPC: where Firehose reaches it.
+   * Where Firehose reaches the domain: required when the domain runs in a VPC, as Firehose rejects a delivery stream
+   * without a VPC configuration for it.
    *
    * @default - the domain's public endpoint
    */
@@ -80,7 +84,7 @@ export interface OpenSearchSinkOptions {
   readonly indexRotation?: OpenSearchIndexRotation;
   /**
    * How long Firehose retries a failed bulk request, from 0 to 7,200 seconds; afterwards the documents are written to
-   * the backup bucket under `failed/`.
+   * the backup bucket under `failed/AmazonOpenSearchService-failed/`.
    *
    * @default Duration.seconds(300)
    */
@@ -98,8 +102,9 @@ export interface OpenSearchSinkOptions {
    */
   readonly bufferingInterval?: Duration;
   /**
-   * Transforms records before they are indexed, e.g. flattening nested fields. Firehose writes records it cannot
-   * transform to the backup bucket with a `processing-failed/` prefix.
+   * Transforms records before they are indexed, e.g. flattening nested fields; it must not add newlines, as each
+   * record becomes one document of a bulk request. Firehose writes records it cannot transform to the backup bucket
+   * under `failed/processing-failed/`.
    *
    * @default - a new `FirehoseTransformer` that flattens nested fields and does not add newlines
    */
@@ -165,13 +170,21 @@ export class OpenSearchSink extends FirehoseSink implements ec2.IConnectable {
       noReplicationReason: 'This bucket keeps documents OpenSearch rejected, which the data lake also holds; the data lake is the copy to replicate for disaster recovery.',
     });
     this.backupBucket = bucket;
-    // OpenSearch's bulk API takes one document per record, so no newline is added.
+    if (props.transformer?.newlineDelimited) {
+      throw new Error(`Invalid ${prop('transformer')}: a transformer with newlineDelimited true. `
+        + 'Allowed: a FirehoseTransformer with newlineDelimited false, since each record becomes one document of a bulk request.');
+    }
     this.transformer = props.transformer ?? new FirehoseTransformer(this, 'Transformer', {
       encryptionKey: this.encryptionKey,
       removalPolicy: this.removalPolicy,
       logRetention: props.logRetention,
       newlineDelimited: false,
     });
+    const inVpc = (props.domain.node.defaultChild as opensearch.CfnDomain | undefined)?.vpcOptions !== undefined;
+    if (inVpc && props.network === undefined) {
+      throw new Error(`Invalid ${prop('network')}: none for a domain in a VPC. Allowed: the domain's VPC and subnets that reach it, `
+        + 'since Firehose rejects a delivery stream without a VPC configuration for such a domain.');
+    }
     this.connections = this.placeInNetwork(props.network);
     this.grantDelivery(props.domain, indexName, bucket, props.network !== undefined);
 
@@ -179,6 +192,14 @@ export class OpenSearchSink extends FirehoseSink implements ec2.IConnectable {
       new logs.LogStream(this, `${name}LogStream`, { logGroup: this.logGroup, removalPolicy: this.removalPolicy }));
     const logging = (stream: logs.LogStream) => ({ enabled: true, logGroupName: this.logGroup.logGroupName, logStreamName: stream.logStreamName });
     const subnets = props.network && props.network.vpc.selectSubnets(props.network.vpcSubnets);
+    const limits = DEFAULTS.openSearch.vpcConfiguration;
+    if (subnets && (subnets.subnetIds.length < 1 || subnets.subnetIds.length > limits.maxSubnets)) {
+      throw new Error(`Invalid ${prop('network.vpcSubnets')}: ${subnets.subnetIds.length} subnets. Allowed: 1 to ${limits.maxSubnets}.`);
+    }
+    const groups = this.connections.securityGroups.length;
+    if (props.network && (groups < 1 || groups > limits.maxSecurityGroups)) {
+      throw new Error(`Invalid ${prop('network.securityGroups')}: ${groups} security groups. Allowed: 1 to ${limits.maxSecurityGroups}.`);
+    }
     const deliveryStream = new firehose.CfnDeliveryStream(this, 'DeliveryStream', {
       deliveryStreamType: 'KinesisStreamAsSource',
       kinesisStreamSourceConfiguration: { kinesisStreamArn: props.sourceStream.streamArn, roleArn: this.role.roleArn },
@@ -253,8 +274,9 @@ export class OpenSearchSink extends FirehoseSink implements ec2.IConnectable {
       actions: ['s3:GetBucketLocation', 's3:ListBucket', 's3:ListBucketMultipartUploads'],
       resources: [bucket.bucketArn],
     }));
-    // Failed documents go under the backup prefix; records the transformer rejects under processing-failed/.
-    const objectPrefixes = [backupPrefix, 'processing-failed/'];
+    // Failed documents (AmazonOpenSearchService-failed/) and records the transformer rejects (processing-failed/) both
+    // go under the backup prefix.
+    const objectPrefixes = [backupPrefix];
     this.addToDeliveryPolicy(new iam.PolicyStatement({
       actions: ['s3:PutObject', 's3:AbortMultipartUpload'],
       resources: objectPrefixes.map(prefix => bucket.arnForObjects(`${prefix}*`)),

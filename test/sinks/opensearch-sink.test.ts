@@ -2,7 +2,7 @@ import { Duration, Size, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
-import { IngestStream, OpenSearchIndexRotation, OpenSearchSink, OpenSearchSinkProps } from '../../src';
+import { FirehoseTransformer, IngestStream, OpenSearchIndexRotation, OpenSearchSink, OpenSearchSinkProps } from '../../src';
 import { synthesizeWithNagPacks } from '../support/compliance';
 import { functionEnvironment, iamStatementsIn, newStack, templateOf } from '../support/stack';
 
@@ -64,8 +64,9 @@ describe('OpenSearchSink', () => {
       Resource: ['_all/_settings', '_cluster/stats', 'enriched-events*/_mapping', '_nodes', '_nodes/stats', '_nodes/*/stats', '_stats', 'enriched-events*/_stats', '']
         .map(path => `${DOMAIN_ARN}/${path}`),
     }));
+    // Failed documents and failed transformations both land under failed/ (AmazonOpenSearchService-failed/, processing-failed/).
     const objects = statements.find(s => JSON.stringify(s.Action).includes('s3:PutObject'))!;
-    expect(JSON.stringify(objects.Resource)).toMatch(/failed\/\*.*processing-failed\/\*/);
+    expect(objects.Resource).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^SearchBucket/), 'Arn'] }, '/failed/*']] });
     expect(statements.some(s => JSON.stringify(s.Action).includes('ec2:'))).toBe(false);
   });
 
@@ -117,6 +118,26 @@ describe('OpenSearchSink', () => {
     [{ bufferingInterval: Duration.seconds(901) }, 'Invalid OpenSearchSinkProps.bufferingInterval: 901 seconds'],
   ])('rejects %j', (options, message) => {
     expect(() => sinkTemplate(options)).toThrow(message);
+  });
+
+  test('a domain in a VPC needs the network Firehose reaches it through', () => {
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const domain = new opensearch.Domain(stack, 'OwnDomain', {
+      version: opensearch.EngineVersion.OPENSEARCH_2_11, vpc, vpcSubnets: [{ subnets: [vpc.isolatedSubnets[0]] }],
+    });
+    expect(() => addSink(stack, { domain })).toThrow('Invalid OpenSearchSinkProps.network: none for a domain in a VPC.');
+  });
+
+  test('rejects a transformer that adds newlines, and a network without security groups', () => {
+    expect(() => {
+      const stack = newStack();
+      addSink(stack, { transformer: new FirehoseTransformer(stack, 'Lines') });
+    }).toThrow('Invalid OpenSearchSinkProps.transformer: a transformer with newlineDelimited true.');
+    expect(() => {
+      const stack = newStack();
+      addSink(stack, { network: { vpc: new ec2.Vpc(stack, 'Vpc'), securityGroups: [] } });
+    }).toThrow('Invalid OpenSearchSinkProps.network.securityGroups: 0 security groups. Allowed: 1 to 5.');
   });
 
   test('metrics: delivery to OpenSearch Service', () => {
