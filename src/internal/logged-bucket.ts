@@ -3,6 +3,17 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { DEFAULTS } from '../presets/defaults';
+
+/**
+ * The rule every versioned bucket of ours has: old versions go after a recovery window, abandoned multipart uploads
+ * after a week.
+ */
+export const VERSIONS_AND_UPLOADS_RULE: s3.LifecycleRule = {
+  id: 'versions-and-uploads',
+  noncurrentVersionExpiration: DEFAULTS.dataLakeLifecycle.noncurrentVersionRetention,
+  abortIncompleteMultipartUploadAfter: DEFAULTS.dataLakeLifecycle.abortIncompleteUploadsAfter,
+};
 
 /** Properties of a bucket of ours and its server access log bucket. */
 export interface LoggedBucketProps {

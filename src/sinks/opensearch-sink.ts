@@ -8,10 +8,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { FirehoseDestinationMetrics, FirehoseSink, FirehoseSinkProps } from './firehose-sink';
 import { FirehoseTransformer } from './firehose-transformer';
+import { deliveryTuning } from '../internal/delivery-tuning';
 import { pathInStack } from '../internal/describe';
-import { loggedBucket } from '../internal/logged-bucket';
+import { loggedBucket, VERSIONS_AND_UPLOADS_RULE } from '../internal/logged-bucket';
 import { nagResourceName } from '../internal/nag-finding';
-import { validateDurationInRange, validateIntegerInRange } from '../internal/validation';
 import { DEFAULTS } from '../presets/defaults';
 
 /**
@@ -149,23 +149,13 @@ export class OpenSearchSink extends FirehoseSink implements ec2.IConnectable {
       throw new Error(`Invalid ${prop('indexName')}: "${indexName}". Allowed: lower case, without spaces or \\ / * ? " < > | , # :, `
         + `starting with a letter or digit, at most ${defaults.maxIndexNameLength} characters.`);
     }
-    const retryDuration = props.retryDuration ?? defaults.retryDuration;
-    validateDurationInRange(prop('retryDuration'), retryDuration, defaults.retryDurationSecondsRange.min, defaults.retryDurationSecondsRange.max, 'seconds');
-    const bufferingSize = props.bufferingSize ?? defaults.bufferingSize;
-    const bufferingInterval = props.bufferingInterval ?? defaults.bufferingInterval;
-    validateIntegerInRange(`${prop('bufferingSize')} (MiB)`, bufferingSize.toMebibytes(), defaults.bufferingSizeMiBRange.min, defaults.bufferingSizeMiBRange.max);
-    validateDurationInRange(prop('bufferingInterval'), bufferingInterval,
-      defaults.bufferingIntervalSecondsRange.min, defaults.bufferingIntervalSecondsRange.max, 'seconds');
+    const tuning = deliveryTuning('OpenSearchSinkProps', props, defaults);
 
     const { bucket } = loggedBucket(this, {
       encryptionKey: this.encryptionKey,
       removalPolicy: this.removalPolicy,
       holds: 'the OpenSearch backup',
-      lifecycleRules: [{
-        id: 'versions-and-uploads',
-        noncurrentVersionExpiration: DEFAULTS.dataLakeLifecycle.noncurrentVersionRetention,
-        abortIncompleteMultipartUploadAfter: DEFAULTS.dataLakeLifecycle.abortIncompleteUploadsAfter,
-      }],
+      lifecycleRules: [VERSIONS_AND_UPLOADS_RULE],
       accessLogsLifecycleRules: [],
       noReplicationReason: 'This bucket keeps documents OpenSearch rejected, which the data lake also holds; the data lake is the copy to replicate for disaster recovery.',
     });
@@ -208,8 +198,7 @@ export class OpenSearchSink extends FirehoseSink implements ec2.IConnectable {
         indexName,
         indexRotationPeriod: props.indexRotation ?? OpenSearchIndexRotation[defaults.indexRotation],
         roleArn: this.role.roleArn,
-        bufferingHints: { sizeInMBs: bufferingSize.toMebibytes(), intervalInSeconds: bufferingInterval.toSeconds() },
-        retryOptions: { durationInSeconds: retryDuration.toSeconds() },
+        ...tuning,
         s3BackupMode: 'FailedDocumentsOnly',
         s3Configuration: {
           bucketArn: bucket.bucketArn,

@@ -7,9 +7,10 @@ import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { FirehoseDestinationMetrics, FirehoseSink, FirehoseSinkProps } from './firehose-sink';
 import { FirehoseTransformer } from './firehose-transformer';
-import { loggedBucket } from '../internal/logged-bucket';
+import { deliveryTuning } from '../internal/delivery-tuning';
+import { loggedBucket, VERSIONS_AND_UPLOADS_RULE } from '../internal/logged-bucket';
 import { nagResourceName } from '../internal/nag-finding';
-import { validateDurationInRange, validateIntegerInRange } from '../internal/validation';
+import { validateIntegerInRange } from '../internal/validation';
 import { DEFAULTS } from '../presets/defaults';
 
 /**
@@ -152,13 +153,7 @@ export class RedshiftSink extends FirehoseSink {
       throw new Error(`Invalid ${prop('columns')}: ${JSON.stringify(props.columns)}. Allowed: at least one column name, each a letter or `
         + 'underscore followed by letters, digits, underscores or dollar signs.');
     }
-    const retryDuration = props.retryDuration ?? defaults.retryDuration;
-    validateDurationInRange(prop('retryDuration'), retryDuration, defaults.retryDurationSecondsRange.min, defaults.retryDurationSecondsRange.max, 'seconds');
-    const bufferingSize = props.bufferingSize ?? defaults.bufferingSize;
-    const bufferingInterval = props.bufferingInterval ?? defaults.bufferingInterval;
-    validateIntegerInRange(`${prop('bufferingSize')} (MiB)`, bufferingSize.toMebibytes(), defaults.bufferingSizeMiBRange.min, defaults.bufferingSizeMiBRange.max);
-    validateDurationInRange(prop('bufferingInterval'), bufferingInterval,
-      defaults.bufferingIntervalSecondsRange.min, defaults.bufferingIntervalSecondsRange.max, 'seconds');
+    const tuning = deliveryTuning('RedshiftSinkProps', props, defaults);
 
     const { bucket } = loggedBucket(this, {
       encryptionKey: this.encryptionKey,
@@ -168,11 +163,7 @@ export class RedshiftSink extends FirehoseSink {
         id: 'intermediate-files',
         prefix: defaults.intermediatePrefix,
         expiration: defaults.intermediateRetention,
-      }, {
-        id: 'versions-and-uploads',
-        noncurrentVersionExpiration: DEFAULTS.dataLakeLifecycle.noncurrentVersionRetention,
-        abortIncompleteMultipartUploadAfter: DEFAULTS.dataLakeLifecycle.abortIncompleteUploadsAfter,
-      }],
+      }, VERSIONS_AND_UPLOADS_RULE],
       accessLogsLifecycleRules: [{ id: 'access-logs', expiration: defaults.intermediateRetention }],
       noReplicationReason: 'This bucket stages files for COPY (expired after a week) and backs up the records that Redshift and the data lake also hold; the data lake is the copy to replicate for disaster recovery.',
     });
@@ -192,7 +183,7 @@ export class RedshiftSink extends FirehoseSink {
       roleArn: this.role.roleArn,
       prefix,
       // Firehose rejects an error prefix and expressions in the prefix for Redshift's S3 configurations.
-      bufferingHints: { sizeInMBs: bufferingSize.toMebibytes(), intervalInSeconds: bufferingInterval.toSeconds() },
+      bufferingHints: tuning.bufferingHints,
       compressionFormat: 'GZIP',
       encryptionConfiguration: { kmsEncryptionConfig: { awskmsKeyArn: this.encryptionKey.keyArn } },
       cloudWatchLoggingOptions: logging(stream),
@@ -209,7 +200,7 @@ export class RedshiftSink extends FirehoseSink {
           copyOptions: props.copyOptions ?? defaults.copyOptions,
         },
         secretsManagerConfiguration: { enabled: true, secretArn: props.credentials.secretArn, roleArn: this.role.roleArn },
-        retryOptions: { durationInSeconds: retryDuration.toSeconds() },
+        retryOptions: tuning.retryOptions,
         s3Configuration: s3Destination(defaults.intermediatePrefix, logStreams[1]),
         s3BackupMode: 'Enabled',
         s3BackupConfiguration: s3Destination(defaults.backupPrefix, logStreams[2]),
