@@ -1,7 +1,7 @@
 import { awscdk, javascript } from 'projen';
 
 /** Handlers in lambda-src/ that esbuild bundles into assets/<name>/index.js at build time. */
-const LAMBDA_HANDLERS = ['enrichment-processor', 'firehose-transformer'];
+const LAMBDA_HANDLERS = ['enrichment-processor', 'firehose-transformer', 'search-domain-access'];
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-streaming-pipeline',
@@ -45,6 +45,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
     '@aws-sdk/client-kinesis@^3',
     '@aws-sdk/client-dynamodb@^3',
     '@aws-sdk/client-sqs@^3',
+    '@aws-sdk/credential-provider-node@^3',
     '@smithy/node-http-handler@^4',
     '@smithy/signature-v4@^5',
     '@smithy/protocol-http@^5',

@@ -15,7 +15,7 @@ export const REPLICA = {
   keyArn: 'arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab',
 };
 
-/** The search domain every example pipeline also indexes into: replace with your domain. */
+/** The search domain the dev pipeline indexes into (staging and prod create their own): replace with your domain. */
 export const SEARCH_DOMAIN = {
   domainArn: 'arn:aws:es:us-east-1:111122223333:domain/clickstream',
   domainEndpoint: 'https://search-clickstream-abc123xyz.us-east-1.es.amazonaws.com',
@@ -56,7 +56,10 @@ export class PipelineStack extends Stack {
           encryptionKey: kms.Key.fromKeyArn(this, 'ReplicaKey', REPLICA.keyArn),
         },
       },
-      openSearch: { domain: opensearch.Domain.fromDomainAttributes(this, 'SearchDomain', SEARCH_DOMAIN) },
+      // Staging and prod index into a new domain of their preset's size; dev, which has none, into an existing one.
+      openSearch: props.preset === PipelinePreset.DEV
+        ? { domain: opensearch.Domain.fromDomainAttributes(this, 'SearchDomain', SEARCH_DOMAIN) }
+        : undefined,
       // Prod also loads an existing warehouse, so that the Redshift sink is synthesized and checked too.
       redshift: props.preset === PipelinePreset.PROD ? {
         target: RedshiftTarget.provisionedCluster({ endpointAddress: WAREHOUSE.endpointAddress, databaseName: WAREHOUSE.databaseName }),

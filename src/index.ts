@@ -17,6 +17,7 @@ export * from './sinks/firehose-sink';
 export * from './sinks/firehose-transformer';
 export * from './sinks/opensearch-sink';
 export * from './sinks/redshift-sink';
+export * from './sinks/search-domain';
 export * from './sinks/s3-data-lake-sink';
 export * from './monitoring/pipeline-dashboard';
 export * from './streaming-pipeline';

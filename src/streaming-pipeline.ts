@@ -1,4 +1,5 @@
 import { RemovalPolicy } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -6,6 +7,7 @@ import { HttpIngestion, HttpIngestionOptions } from './ingest/http-ingestion';
 import { IngestStream, IngestStreamOptions } from './ingest/ingest-stream';
 import { KinesisAgentProducer, KinesisAgentProducerOptions } from './ingest/kinesis-agent-producer';
 import { givenOrNewKey } from './internal/encryption-key';
+import { pipelineVpc } from './internal/pipeline-vpc';
 import { PipelineDashboard } from './monitoring/pipeline-dashboard';
 import { DEFAULTS } from './presets/defaults';
 import { PipelinePreset } from './presets/pipeline-preset';
@@ -15,6 +17,18 @@ import { RecordSchema } from './schema/record-schema';
 import { OpenSearchSink, OpenSearchSinkOptions } from './sinks/opensearch-sink';
 import { RedshiftSink, RedshiftSinkOptions } from './sinks/redshift-sink';
 import { S3DataLakeSink, S3DataLakeSinkOptions } from './sinks/s3-data-lake-sink';
+
+/**
+ * The pipeline's OpenSearch sink: the sink's options, and whether it is on.
+ */
+export interface StreamingPipelineOpenSearchOptions extends OpenSearchSinkOptions {
+  /**
+   * Whether the pipeline indexes into OpenSearch; false turns off what a preset turned on.
+   *
+   * @default true when these options are given
+   */
+  readonly enabled?: boolean;
+}
 
 /**
  * Properties of a `StreamingPipeline`.
@@ -78,17 +92,26 @@ export interface StreamingPipelineProps {
    */
   readonly dataLake?: S3DataLakeSinkOptions;
   /**
-   * Indexes the enriched records into an OpenSearch Service domain as well.
+   * Indexes the enriched records into an OpenSearch Service domain as well: the given `domain`, or a new
+   * `SearchDomain` in the pipeline's VPC, sized by `newDomain.size` or the preset.
    *
-   * @default - no OpenSearch sink
+   * @default - the preset's choice: off in DEV; on in STAGING and PROD, into a new domain
    */
-  readonly openSearch?: OpenSearchSinkOptions;
+  readonly openSearch?: StreamingPipelineOpenSearchOptions;
   /**
    * Loads the enriched records into a Redshift table as well.
    *
    * @default - no Redshift sink
    */
   readonly redshift?: RedshiftSinkOptions;
+  /**
+   * The VPC of the pipeline's components that run in one: a new search domain and the Firehose network interfaces that
+   * reach it.
+   *
+   * @default - when a component needs one, a new VPC with isolated subnets (no NAT gateway) in three Availability
+   * Zones and flow logs
+   */
+  readonly vpc?: ec2.IVpc;
   /**
    * The customer-managed KMS key that encrypts every resource of the pipeline.
    *
@@ -144,7 +167,7 @@ export class StreamingPipeline extends Construct {
   /**
    * The OpenSearch sink.
    *
-   * @default - none unless `openSearch` is given
+   * @default - none unless the preset or `openSearch` turns it on
    */
   public readonly openSearch?: OpenSearchSink;
   /**
@@ -155,6 +178,12 @@ export class StreamingPipeline extends Construct {
   public readonly redshift?: RedshiftSink;
   /** The dashboard and alarms. */
   public readonly monitoring: PipelineDashboard;
+  /**
+   * The VPC of the pipeline's components that run in one.
+   *
+   * @default - none unless `vpc` is given or a component needs one
+   */
+  public readonly vpc?: ec2.IVpc;
 
   constructor(scope: Construct, id: string, props: StreamingPipelineProps = {}) {
     super(scope, id);
@@ -207,9 +236,18 @@ export class StreamingPipeline extends Construct {
       recordSchema: this.processor.outputSchema,
       lifecycle: props.dataLake?.lifecycle ?? (props.dataLake?.bucket ? undefined : this.preset.settings.dataLakeLifecycle),
     });
-    this.openSearch = props.openSearch && new OpenSearchSink(this, 'OpenSearch', {
-      ...props.openSearch,
+    const openSearch = this.openSearchOptions(props);
+    // A new search domain runs in private subnets: the pipeline's VPC, or one it creates for it.
+    const needsVpc = openSearch !== undefined && openSearch.domain === undefined && openSearch.network === undefined;
+    this.vpc = props.vpc ?? (needsVpc ? pipelineVpc(this, 'Vpc', {
       ...shared,
+      logRetention: DEFAULTS.logRetention,
+      availabilityZones: DEFAULTS.network.availabilityZones,
+    }) : undefined);
+    this.openSearch = openSearch && new OpenSearchSink(this, 'OpenSearch', {
+      ...openSearch,
+      ...shared,
+      network: openSearch.network ?? (needsVpc ? { vpc: this.vpc! } : undefined),
       sourceStream: this.enrichedStream.stream,
     });
     this.redshift = props.redshift && new RedshiftSink(this, 'Redshift', {
@@ -225,6 +263,17 @@ export class StreamingPipeline extends Construct {
       alarmTopic: props.alarmTopic,
       encryptionKey: this.encryptionKey,
     });
+  }
+
+  /** The OpenSearch sink's options when the preset or the props turn it on, with the preset's size for a new domain. */
+  private openSearchOptions(props: StreamingPipelineProps): OpenSearchSinkOptions | undefined {
+    const { enabled, ...options } = props.openSearch ?? {};
+    if (!(enabled ?? (props.openSearch !== undefined || (this.preset.settings.openSearch ?? false)))) {
+      return undefined;
+    }
+    return options.domain === undefined
+      ? { ...options, newDomain: { ...options.newDomain, size: options.newDomain?.size ?? this.preset.settings.searchDomainSize } }
+      : options;
   }
 
   /** The preset's stream settings, with every explicitly given option winning. */

@@ -20,8 +20,9 @@ describe('npm package', () => {
     }
   });
 
-  test('ships the pre-bundled handler, so consumers need neither esbuild nor Docker', () => {
-    expect(files).toContain('assets/enrichment-processor/index.js');
+  test('ships every pre-bundled handler, so consumers need neither esbuild nor Docker', () => {
+    expect(files).toEqual(expect.arrayContaining(['enrichment-processor', 'firehose-transformer', 'search-domain-access']
+      .map(handler => `assets/${handler}/index.js`)));
   });
 
   test('ships the compiled library and its jsii manifest', () => {

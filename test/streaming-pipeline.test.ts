@@ -2,7 +2,8 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { StreamMode } from 'aws-cdk-lib/aws-kinesis';
-import { DataLakeLifecycle, PipelinePreset, StreamingPipeline } from '../src';
+import * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
+import { DataLakeLifecycle, PipelinePreset, SearchDomainSize, StreamingPipeline } from '../src';
 import { newStack, physicalNamesIn, templateOf } from './support/stack';
 
 function streamsOf(stack: Stack) {
@@ -170,6 +171,58 @@ describe('StreamingPipeline', () => {
     expect(enriched).toMatchObject({ StreamModeDetails: { StreamMode: 'ON_DEMAND' }, RetentionPeriodHours: 24 });
     expect(enriched.ShardCount).toBeUndefined();
     templateOf(stack).hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 250 });
+  });
+
+  test.each([
+    [PipelinePreset.DEV, 0, 0],
+    [PipelinePreset.STAGING, 2, 0],
+    [PipelinePreset.PROD, 3, 3],
+  ])('OpenSearch %#: off in dev; staging and prod index into a new domain of %p data nodes and %p masters in the pipeline\'s VPC', (preset, dataNodes, masters) => {
+    const stack = newStack();
+    const pipeline = new StreamingPipeline(stack, 'Pipeline', { preset });
+    const template = templateOf(stack);
+    template.resourceCountIs('AWS::KinesisFirehose::DeliveryStream', dataNodes === 0 ? 1 : 2);
+    template.resourceCountIs('AWS::EC2::VPC', dataNodes === 0 ? 0 : 1);
+    expect(pipeline.openSearch === undefined).toBe(dataNodes === 0);
+    expect(pipeline.vpc === undefined).toBe(dataNodes === 0);
+    if (dataNodes > 0) {
+      template.hasResourceProperties('AWS::OpenSearchService::Domain', {
+        ClusterConfig: Match.objectLike({ InstanceCount: dataNodes, DedicatedMasterEnabled: masters > 0 }),
+      });
+      // Isolated subnets in three zones, no NAT gateway, flow logs of all traffic in an encrypted log group.
+      template.resourceCountIs('AWS::EC2::Subnet', 3);
+      template.resourceCountIs('AWS::EC2::NatGateway', 0);
+      template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
+      expect(pipeline.monitoring.node.tryFindChild('Dashboard')).toBeDefined();
+    }
+  });
+
+  test('OpenSearch: explicit options win over the preset: off in prod, a given domain, a given VPC, another size', () => {
+    const off = newStack();
+    new StreamingPipeline(off, 'Pipeline', { preset: PipelinePreset.PROD, openSearch: { enabled: false } });
+    templateOf(off).resourceCountIs('AWS::OpenSearchService::Domain', 0);
+    templateOf(off).resourceCountIs('AWS::EC2::VPC', 0);
+
+    const given = newStack('Given');
+    const domain = opensearch.Domain.fromDomainAttributes(given, 'Existing', {
+      domainArn: 'arn:aws:es:us-east-1:111122223333:domain/search', domainEndpoint: 'https://search-search-abc.us-east-1.es.amazonaws.com',
+    });
+    new StreamingPipeline(given, 'Pipeline', { preset: PipelinePreset.STAGING, openSearch: { domain } });
+    templateOf(given).resourceCountIs('AWS::OpenSearchService::Domain', 0);
+    templateOf(given).resourceCountIs('AWS::EC2::VPC', 0);
+
+    const own = newStack('Own');
+    const vpc = new ec2.Vpc(own, 'Network', { natGateways: 0, subnetConfiguration: [{ name: 'private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const pipeline = new StreamingPipeline(own, 'Pipeline', {
+      preset: PipelinePreset.DEV,
+      vpc,
+      openSearch: { newDomain: { size: SearchDomainSize.custom({ dataNodes: 4, dataNodeInstanceType: 'r7g.large.search' }) } },
+    });
+    expect(pipeline.vpc).toBe(vpc);
+    templateOf(own).resourceCountIs('AWS::EC2::VPC', 1);
+    templateOf(own).hasResourceProperties('AWS::OpenSearchService::Domain', {
+      ClusterConfig: Match.objectLike({ InstanceCount: 4, InstanceType: 'r7g.large.search' }),
+    });
   });
 
   test('no resource has a hard-coded physical name', () => {

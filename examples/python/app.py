@@ -15,10 +15,10 @@ from cdk_streaming_pipeline import (
     HttpIngestionOptions,
     KinesisAgentFlow,
     KinesisAgentProducerOptions,
-    OpenSearchSinkOptions,
     PipelinePreset,
     S3DataLakeSinkOptions,
     StreamingPipeline,
+    StreamingPipelineOpenSearchOptions,
 )
 
 app = App(outdir=os.environ.get("CDK_OUTDIR", "cdk.out"))
@@ -48,7 +48,7 @@ StreamingPipeline(
             ),
         )
     ),
-    open_search=OpenSearchSinkOptions(
+    open_search=StreamingPipelineOpenSearchOptions(
         domain=opensearch.Domain.from_domain_attributes(
             stack,
             "SearchDomain",

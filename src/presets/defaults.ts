@@ -186,6 +186,33 @@ export const DEFAULTS = {
     /** CloudFormation's limits for Firehose's VPC configuration. */
     vpcConfiguration: { maxSubnets: 16, maxSecurityGroups: 5 },
   },
+  searchDomain: {
+    /** The newest OpenSearch release Firehose and the domain's features support here (CDK's `EngineVersion.OPENSEARCH_2_19`). */
+    engineVersion: '2.19',
+    /** OpenSearch Service's limit for domain names. */
+    maxDomainNameLength: 28,
+    /** PRODUCT.md's sizing: dev and staging two r6g.large data nodes, one per Availability Zone. */
+    standard: { dataNodes: 2, dataNodeInstanceType: 'r6g.large.search', availabilityZones: 2, masterNodes: 0, volumeSizeGiB: 100 },
+    /** PRODUCT.md's sizing: prod three r6g.xlarge data nodes in three Availability Zones and three dedicated masters. */
+    production: {
+      dataNodes: 3,
+      dataNodeInstanceType: 'r6g.xlarge.search',
+      availabilityZones: 3,
+      masterNodes: 3,
+      masterNodeInstanceType: 'm6g.large.search',
+      volumeSizeGiB: 500,
+    },
+    /** OpenSearch Service limits: data nodes per domain (default quota), dedicated masters, gp3 volume sizes. */
+    dataNodesRange: { min: 1, max: 80 },
+    availabilityZonesRange: { min: 1, max: 3 },
+    masterNodeCounts: [0, 3, 5],
+    volumeSizeGiBRange: { min: 10, max: 24_576 },
+    /** The domain's security configuration function: a handful of signed REST calls, retried for up to 4 minutes. */
+    accessFunctionTimeout: Duration.minutes(5),
+    /** What Firehose's delivery role may do, mapped as an OpenSearch role: bulk writes, index creation, mappings, statistics. */
+    writerClusterPermissions: ['cluster_composite_ops', 'cluster_monitor'],
+    writerIndexPermissions: ['crud', 'create_index', 'indices:admin/mapping/put', 'indices:admin/mappings/get', 'indices:monitor/stats'],
+  },
   redshift: {
     /** Redshift's default port. */
     port: 5439,
@@ -268,6 +295,10 @@ export const DEFAULTS = {
     standardParameterMaxBytes: 4_096,
     advancedParameterMaxBytes: 8_192,
   },
+  network: {
+    /** Our choice: three zones, so that a component spread over them (the prod search domain) survives one zone's loss. */
+    availabilityZones: 3,
+  },
   /** Our choice: long enough for an incident review, bounded so that logs do not grow forever. */
   logRetention: RetentionDays.ONE_YEAR,
 } as const;
@@ -288,6 +319,8 @@ export interface PresetValues {
   readonly referenceCacheSize: 'SINGLE_NODE' | 'STANDARD' | 'CLUSTER';
   /** Data lake lifecycle: days to expiry, and Intelligent-Tiering with its default archive tiers when set. */
   readonly dataLakeLifecycle: { readonly expireAfterDays: number; readonly intelligentTiering: boolean };
+  /** Whether the pipeline indexes into OpenSearch, in a new domain of this size unless one is given (a `SearchDomainSize` name). */
+  readonly openSearch: { readonly enabled: boolean; readonly domainSize: 'STANDARD' | 'PRODUCTION' };
 }
 
 /**
@@ -324,6 +357,7 @@ export const PRESET_TABLE: Record<'dev' | 'staging' | 'prod', PresetValues> = {
     deduplication: false,
     referenceCacheSize: 'SINGLE_NODE',
     dataLakeLifecycle: { expireAfterDays: 30, intelligentTiering: false },
+    openSearch: { enabled: false, domainSize: 'STANDARD' },
   },
   // 72 hours is our choice for staging: the pattern leaves it open, and three days cover a weekend.
   staging: {
@@ -335,6 +369,7 @@ export const PRESET_TABLE: Record<'dev' | 'staging' | 'prod', PresetValues> = {
     deduplication: false,
     referenceCacheSize: 'STANDARD',
     dataLakeLifecycle: { expireAfterDays: 365, intelligentTiering: false },
+    openSearch: { enabled: true, domainSize: 'STANDARD' },
   },
   prod: {
     streamMode: StreamMode.ON_DEMAND,
@@ -347,5 +382,6 @@ export const PRESET_TABLE: Record<'dev' | 'staging' | 'prod', PresetValues> = {
     referenceCacheSize: 'CLUSTER',
     // Seven years (2,557 days, with leap days), archived when unread; PRODUCT.md's table.
     dataLakeLifecycle: { expireAfterDays: 2_557, intelligentTiering: true },
+    openSearch: { enabled: true, domainSize: 'PRODUCTION' },
   },
 };

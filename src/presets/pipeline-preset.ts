@@ -3,6 +3,7 @@ import { StreamMode } from 'aws-cdk-lib/aws-kinesis';
 import { PRESET_TABLE, PresetValues } from './defaults';
 import { ReferenceCacheSize } from '../processing/reference-cache';
 import { DataLakeLifecycle } from '../sinks/data-lake-lifecycle';
+import { SearchDomainSize } from '../sinks/search-domain';
 
 /**
  * The values a preset chooses. Each is a default: an explicit prop on the pipeline wins.
@@ -64,6 +65,19 @@ export interface PresetSettings {
    * @default DataLakeLifecycle.retainForever()
    */
   readonly dataLakeLifecycle?: DataLakeLifecycle;
+  /**
+   * Whether the pipeline indexes the enriched records into OpenSearch unless its `openSearch` options say otherwise:
+   * into a new `SearchDomain` (in the pipeline's VPC) when no domain is given.
+   *
+   * @default false
+   */
+  readonly openSearch?: boolean;
+  /**
+   * The size of a new search domain, unless the pipeline's `openSearch.newDomain` gives one.
+   *
+   * @default SearchDomainSize.STANDARD
+   */
+  readonly searchDomainSize?: SearchDomainSize;
 }
 
 /**
@@ -73,18 +87,19 @@ export interface PresetSettings {
 export class PipelinePreset {
   /**
    * Development: one provisioned shard, 24 hours retention, no enhanced fan-out, a 256 MiB processor, data lake
-   * objects deleted after 30 days.
+   * objects deleted after 30 days, no OpenSearch sink.
    */
   public static readonly DEV = PipelinePreset.fromTable('dev');
   /**
    * Staging: on-demand streams, 72 hours retention, enhanced fan-out, a processor sized like prod's, data lake objects
-   * deleted after 365 days.
+   * deleted after 365 days, an OpenSearch sink (a new domain of two r6g.large data nodes unless one is given).
    */
   public static readonly STAGING = PipelinePreset.fromTable('staging');
   /**
    * Production: on-demand streams, 7 days retention, enhanced fan-out, WAF in front of HTTP ingestion, a 1,024 MiB
    * processor with a 120-second timeout that drops duplicate events, a data lake in Intelligent-Tiering (archive
-   * tiers after 90 and 365 days without access) kept for 7 years.
+   * tiers after 90 and 365 days without access) kept for 7 years, an OpenSearch sink (a new domain of three
+   * r6g.xlarge data nodes in three Availability Zones with three dedicated masters unless one is given).
    */
   public static readonly PROD = PipelinePreset.fromTable('prod');
 
@@ -113,6 +128,8 @@ export class PipelinePreset {
       dataLakeLifecycle: values.dataLakeLifecycle.intelligentTiering
         ? DataLakeLifecycle.intelligentTiering({ expireAfter: Duration.days(values.dataLakeLifecycle.expireAfterDays) })
         : DataLakeLifecycle.expireAfter(Duration.days(values.dataLakeLifecycle.expireAfterDays)),
+      openSearch: values.openSearch.enabled,
+      searchDomainSize: SearchDomainSize[values.openSearch.domainSize],
     });
   }
 

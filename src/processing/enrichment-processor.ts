@@ -1,5 +1,5 @@
 import * as path from 'path';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
@@ -21,6 +21,7 @@ import { pathInStack } from '../internal/describe';
 import { encryptedLogGroup } from '../internal/encrypted-log-group';
 import { encryptedTable } from '../internal/encrypted-table';
 import { givenOrNewKey } from '../internal/encryption-key';
+import { defaultPrivateSubnets, grantNetworkInterfaces } from '../internal/function-network';
 import { ManagedPolicyRole } from '../internal/managed-policy-role';
 import { validateDurationInRange, validateIntegerInRange } from '../internal/validation';
 import { DEFAULTS } from '../presets/defaults';
@@ -614,34 +615,13 @@ export class EnrichmentProcessor extends Construct {
 
   /** The function's VPC placement, and the permissions Lambda needs to manage its network interfaces with the role. */
   private placeInVpc(vpc: ec2.IVpc, options: EnrichmentProcessorOptions, role: iam.IRole) {
-    const vpcSubnets = options.vpcSubnets ?? defaultSubnets(vpc);
-    const securityGroups = options.securityGroups ?? [this.newSecurityGroup(vpc)];
-    const arn = (resource: string, resourceName: string) => Stack.of(this).formatArn({ service: 'ec2', resource, resourceName });
-    // EC2 chooses interface ids at creation, so interfaces can only be named by pattern, limited to this account and region.
-    const networkInterfaces = arn('network-interface', '*');
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['ec2:CreateNetworkInterface'],
-      resources: [
-        networkInterfaces,
-        ...vpc.selectSubnets(vpcSubnets).subnetIds.map(id => arn('subnet', id)),
-        ...securityGroups.map(group => arn('security-group', group.securityGroupId)),
-      ],
-    }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
-      resources: [networkInterfaces],
-    }));
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'],
-      resources: ['*'],
-    }));
-    Validations.of(role).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${NETWORK_INTERFACES_FINDING}]`,
-      reason: 'Lambda creates, deletes and re-addresses the function\'s network interfaces with this role, and EC2 assigns '
-        + 'their ids at creation, so they can only be named by pattern: network interfaces of this account and region. '
-        + 'ec2:CreateNetworkInterface is further limited to the function\'s subnets and security groups.',
-    });
-    return { vpc, vpcSubnets, securityGroups };
+    const network = {
+      vpc,
+      vpcSubnets: options.vpcSubnets ?? defaultPrivateSubnets(vpc, 'EnrichmentProcessorProps.vpc'),
+      securityGroups: options.securityGroups ?? [this.newSecurityGroup(vpc)],
+    };
+    grantNetworkInterfaces(this, role, network);
+    return network;
   }
 
   private newSecurityGroup(vpc: ec2.IVpc): ec2.SecurityGroup {
@@ -736,9 +716,6 @@ function enrichedSchema(schema: RecordSchema, derived: SchemaField[]): RecordSch
 
 const HTTPS_PORT = 443;
 
-/** How cdk-nag names the network interface pattern of the role's policy in its findings. */
-const NETWORK_INTERFACES_FINDING = 'arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/*';
-
 /**
  * Endpoints of a processor in a VPC. DynamoDB (reference data) and Kinesis (the destination stream) are what the
  * bundled handler calls; S3, SQS and CloudWatch Logs are the pipeline's other services, which custom handlers and
@@ -753,18 +730,6 @@ const INTERFACE_ENDPOINTS = [
   { id: 'SqsEndpoint', service: ec2.InterfaceVpcEndpointAwsService.SQS },
   { id: 'LogsEndpoint', service: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS },
 ];
-
-/** Private subnets with a NAT route, else isolated subnets (AWS through the endpoints); never public subnets. */
-function defaultSubnets(vpc: ec2.IVpc): ec2.SubnetSelection {
-  if (vpc.privateSubnets.length > 0) {
-    return { subnetType: ec2.SubnetType.PRIVATE_WITH_EGRESS };
-  }
-  if (vpc.isolatedSubnets.length > 0) {
-    return { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
-  }
-  throw new Error('Invalid EnrichmentProcessorProps.vpc: it has neither private nor isolated subnets. '
-    + 'Allowed: a VPC with private subnets (with egress) or isolated subnets, or vpcSubnets that choose subnets.');
-}
 
 /** The bundled Node.js handler. */
 function bundledHandlerProps(environment: Record<string, string>) {

@@ -8,6 +8,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { FirehoseDestinationMetrics, FirehoseSink, FirehoseSinkProps } from './firehose-sink';
 import { FirehoseTransformer } from './firehose-transformer';
+import { SearchDomain, SearchDomainOptions } from './search-domain';
 import { deliveryTuning } from '../internal/delivery-tuning';
 import { pathInStack } from '../internal/describe';
 import { loggedBucket, VERSIONS_AND_UPLOADS_RULE } from '../internal/logged-bucket';
@@ -59,14 +60,22 @@ export interface OpenSearchSinkOptions {
   /**
    * The domain to index into: OpenSearch, or Elasticsearch 7 and later (6.x needs a document type, which the sink
    * does not set). With fine-grained access control, map the sink's `role` to an OpenSearch role that may write the
-   * index pattern (see the README).
+   * index pattern (see the README); a domain of a `SearchDomain` gets that mapping from the sink.
+   *
+   * @default - a new `SearchDomain` in `network`'s VPC and subnets, shaped by `newDomain`
    */
-  readonly domain: opensearch.IDomain;
+  readonly domain?: opensearch.IDomain;
+  /**
+   * The size, engine version and administrators of the new domain. Only without `domain`.
+   *
+   * @default - `SearchDomainSize.STANDARD`, OpenSearch 2.19, no administrator roles
+   */
+  readonly newDomain?: SearchDomainOptions;
   /**
    * Where Firehose reaches the domain: required when the domain runs in a VPC, as Firehose rejects a delivery stream
-   * without a VPC configuration for it.
+   * without a VPC configuration for it, and for a new domain, which runs in this VPC and these subnets.
    *
-   * @default - the domain's public endpoint
+   * @default - the domain's public endpoint; for a domain of a `SearchDomain`, that domain's VPC and subnets
    */
   readonly network?: OpenSearchSinkNetwork;
   /**
@@ -130,6 +139,12 @@ export class OpenSearchSink extends FirehoseSink implements ec2.IConnectable {
   /** The transformer that prepares records for indexing. */
   public readonly transformer: FirehoseTransformer;
   /**
+   * The domain the sink created.
+   *
+   * @default - none when `domain` is given
+   */
+  public readonly searchDomain?: SearchDomain;
+  /**
    * Firehose's network interfaces in the domain's VPC: allow HTTPS from them on the domain's security group.
    * Without a `network`, a connections object without security groups.
    */
@@ -170,31 +185,30 @@ export class OpenSearchSink extends FirehoseSink implements ec2.IConnectable {
       logRetention: props.logRetention,
       newlineDelimited: false,
     });
-    const inVpc = (props.domain.node.defaultChild as opensearch.CfnDomain | undefined)?.vpcOptions !== undefined;
-    if (inVpc && props.network === undefined) {
-      throw new Error(`Invalid ${prop('network')}: none for a domain in a VPC. Allowed: the domain's VPC and subnets that reach it, `
-        + 'since Firehose rejects a delivery stream without a VPC configuration for such a domain.');
-    }
-    this.connections = this.placeInNetwork(props.network);
-    this.grantDelivery(props.domain, indexName, bucket, props.network !== undefined);
+    const { domain, searchDomain, network } = this.resolveDomain(props);
+    this.searchDomain = searchDomain;
+    this.connections = this.placeInNetwork(network);
+    this.grantDelivery(domain, indexName, bucket, network !== undefined);
+    const writerMapping = searchDomain?.mapWriterRole(this.role, `${indexName}*`);
+    searchDomain?.connections.allowDefaultPortFrom(this.connections, 'Firehose delivery');
 
     const logStreams = ['OpenSearchDelivery', 'S3Backup'].map(name =>
       new logs.LogStream(this, `${name}LogStream`, { logGroup: this.logGroup, removalPolicy: this.removalPolicy }));
     const logging = (stream: logs.LogStream) => ({ enabled: true, logGroupName: this.logGroup.logGroupName, logStreamName: stream.logStreamName });
-    const subnets = props.network && props.network.vpc.selectSubnets(props.network.vpcSubnets);
+    const subnets = network && network.vpc.selectSubnets(network.vpcSubnets);
     const limits = DEFAULTS.openSearch.vpcConfiguration;
     if (subnets && (subnets.subnetIds.length < 1 || subnets.subnetIds.length > limits.maxSubnets)) {
       throw new Error(`Invalid ${prop('network.vpcSubnets')}: ${subnets.subnetIds.length} subnets. Allowed: 1 to ${limits.maxSubnets}.`);
     }
     const groups = this.connections.securityGroups.length;
-    if (props.network && (groups < 1 || groups > limits.maxSecurityGroups)) {
+    if (network && (groups < 1 || groups > limits.maxSecurityGroups)) {
       throw new Error(`Invalid ${prop('network.securityGroups')}: ${groups} security groups. Allowed: 1 to ${limits.maxSecurityGroups}.`);
     }
     const deliveryStream = new firehose.CfnDeliveryStream(this, 'DeliveryStream', {
       deliveryStreamType: 'KinesisStreamAsSource',
       kinesisStreamSourceConfiguration: { kinesisStreamArn: props.sourceStream.streamArn, roleArn: this.role.roleArn },
       amazonopensearchserviceDestinationConfiguration: {
-        domainArn: props.domain.domainArn,
+        domainArn: domain.domainArn,
         indexName,
         indexRotationPeriod: props.indexRotation ?? OpenSearchIndexRotation[defaults.indexRotation],
         roleArn: this.role.roleArn,
@@ -218,12 +232,47 @@ export class OpenSearchSink extends FirehoseSink implements ec2.IConnectable {
       },
     });
     deliveryStream.node.addDependency(this.deliveryPolicy);
+    if (writerMapping) {
+      // Documents sent before the role is mapped would be rejected and retried, then written to the backup bucket.
+      deliveryStream.node.addDependency(writerMapping);
+    }
     Validations.of(deliveryStream).acknowledge({
       id: 'AwsSolutions-KDF1',
       reason: 'Firehose server-side encryption applies to Direct PUT only and CloudFormation rejects it for a Kinesis stream source. Records stay encrypted with the pipeline key in the source stream and in the backup bucket, and TLS in between.',
     });
     this.deliveryStream = deliveryStream;
     this.deliveryStreamName = deliveryStream.ref;
+  }
+
+  /** The domain to index into (given, or created in `network`), and where Firehose reaches it. */
+  private resolveDomain(props: OpenSearchSinkProps): { domain: opensearch.IDomain; searchDomain?: SearchDomain; network?: OpenSearchSinkNetwork } {
+    const prop = (name: string) => `OpenSearchSinkProps.${name}`;
+    if (props.domain === undefined) {
+      if (props.network === undefined) {
+        throw new Error(`Invalid ${prop('network')}: none, and no domain. Allowed: the VPC (and subnets) of the new domain, `
+          + 'which runs in private subnets only; or an existing domain.');
+      }
+      const searchDomain = new SearchDomain(this, 'Domain', {
+        ...props.newDomain,
+        vpc: props.network.vpc,
+        vpcSubnets: props.network.vpcSubnets,
+        encryptionKey: this.encryptionKey,
+        removalPolicy: this.removalPolicy,
+        logRetention: props.logRetention,
+      });
+      return { domain: searchDomain.domain, searchDomain, network: { ...props.network, vpcSubnets: searchDomain.vpcSubnets } };
+    }
+    if (props.newDomain !== undefined) {
+      throw new Error(`Invalid ${prop('newDomain')}: given with domain. Allowed: either an existing domain, or the shape of a new one.`);
+    }
+    const searchDomain = props.domain.node.scope instanceof SearchDomain ? props.domain.node.scope : undefined;
+    const network = props.network ?? (searchDomain && { vpc: searchDomain.vpc, vpcSubnets: searchDomain.vpcSubnets });
+    const inVpc = (props.domain.node.defaultChild as opensearch.CfnDomain | undefined)?.vpcOptions !== undefined;
+    if (inVpc && network === undefined) {
+      throw new Error(`Invalid ${prop('network')}: none for a domain in a VPC. Allowed: the domain's VPC and subnets that reach it, `
+        + 'since Firehose rejects a delivery stream without a VPC configuration for such a domain.');
+    }
+    return { domain: props.domain, searchDomain, network };
   }
 
   /** The security groups of Firehose's network interfaces, when the domain is in a VPC. */

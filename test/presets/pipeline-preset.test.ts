@@ -1,6 +1,6 @@
 import { Duration } from 'aws-cdk-lib';
 import { StreamMode } from 'aws-cdk-lib/aws-kinesis';
-import { PipelinePreset } from '../../src';
+import { PipelinePreset, SearchDomainSize } from '../../src';
 
 describe('PipelinePreset', () => {
   // The rows of PRODUCT.md's preset table that this release implements.
@@ -27,6 +27,15 @@ describe('PipelinePreset', () => {
     expect(lifecycle.expiration?.toDays()).toBe(expireDays);
     expect(lifecycle.archiveAfter?.toDays()).toBe(archiveDays);
     expect(lifecycle.deepArchiveAfter?.toDays()).toBe(deepArchiveDays);
+  });
+
+  test.each([
+    [PipelinePreset.DEV, false, SearchDomainSize.STANDARD],
+    [PipelinePreset.STAGING, true, SearchDomainSize.STANDARD],
+    [PipelinePreset.PROD, true, SearchDomainSize.PRODUCTION],
+  ])('OpenSearch %#: on %p, new domains of the table\'s size', (preset, openSearch, size) => {
+    expect(preset.settings.openSearch).toBe(openSearch);
+    expect(preset.settings.searchDomainSize).toBe(size);
   });
 
   test('custom presets carry their settings', () => {

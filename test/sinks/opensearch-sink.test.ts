@@ -1,8 +1,9 @@
 import { Duration, Size, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
-import { FirehoseTransformer, IngestStream, OpenSearchIndexRotation, OpenSearchSink, OpenSearchSinkProps } from '../../src';
+import { FirehoseTransformer, IngestStream, OpenSearchIndexRotation, OpenSearchSink, OpenSearchSinkProps, SearchDomain, SearchDomainSize } from '../../src';
 import { synthesizeWithNagPacks } from '../support/compliance';
 import { functionEnvironment, iamStatementsIn, newStack, templateOf } from '../support/stack';
 
@@ -138,6 +139,59 @@ describe('OpenSearchSink', () => {
       const stack = newStack();
       addSink(stack, { network: { vpc: new ec2.Vpc(stack, 'Vpc'), securityGroups: [] } });
     }).toThrow('Invalid OpenSearchSinkProps.network.securityGroups: 0 security groups. Allowed: 1 to 5.');
+  });
+
+  test('without a domain: a new SearchDomain in the network\'s VPC, the delivery role mapped as a writer before delivery starts', () => {
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const sink = new OpenSearchSink(stack, 'Search', {
+      sourceStream: new IngestStream(stack, 'Enriched').stream,
+      network: { vpc },
+      newDomain: { size: SearchDomainSize.STANDARD },
+      indexName: 'clicks',
+    });
+    const template = templateOf(stack);
+    expect(sink.searchDomain).toBeInstanceOf(SearchDomain);
+    template.resourceCountIs('AWS::OpenSearchService::Domain', 1);
+    const [[, deliveryStream]] = Object.entries(template.findResources('AWS::KinesisFirehose::DeliveryStream'));
+    const destination = deliveryStream.Properties.AmazonopensearchserviceDestinationConfiguration;
+    expect(destination.DomainARN).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^SearchDomain/), 'Arn'] });
+    // Firehose's interfaces sit in the domain's own subnets.
+    expect(destination.VpcConfiguration.SubnetIds).toEqual(
+      vpc.isolatedSubnets.slice(0, 2).map(subnet => ({ Ref: stack.getLogicalId(subnet.node.defaultChild as ec2.CfnSubnet) })));
+    const [[configurationId, configuration]] = Object.entries(template.findResources('Custom::SearchDomainAccess'));
+    expect(deliveryStream.DependsOn).toContain(configurationId);
+    const text = JSON.stringify(configuration.Properties.Configuration);
+    expect(text).toContain('clicks*');
+    expect(text).toContain(stack.getLogicalId(sink.role.node.defaultChild as iam.CfnRole));
+    template.hasResourceProperties('AWS::EC2::SecurityGroupIngress', {
+      FromPort: 443,
+      Description: 'Firehose delivery',
+      SourceSecurityGroupId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^SearchSecurityGroup'), 'GroupId'] },
+    });
+  });
+
+  test('a domain of a SearchDomain needs no network: its VPC, subnets and writer mapping come with it', () => {
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const searchDomain = new SearchDomain(stack, 'Own', { vpc });
+    const sink = addSink(stack, { domain: searchDomain.domain });
+    const template = templateOf(stack);
+    expect(sink.searchDomain).toBe(searchDomain);
+    template.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+      AmazonopensearchserviceDestinationConfiguration: Match.objectLike({ VpcConfiguration: Match.objectLike({ SubnetIds: Match.anyValue() }) }),
+    });
+    const [configuration] = Object.values(template.findResources('Custom::SearchDomainAccess'));
+    expect(JSON.stringify(configuration.Properties.Configuration)).toContain('enriched-events*');
+  });
+
+  test('rejects no domain without a network, and newDomain with a domain', () => {
+    expect(() => {
+      const stack = newStack();
+      new OpenSearchSink(stack, 'Search', { sourceStream: new IngestStream(stack, 'Enriched').stream });
+    }).toThrow('Invalid OpenSearchSinkProps.network: none, and no domain.');
+    expect(() => sinkTemplate({ newDomain: { size: SearchDomainSize.PRODUCTION } }))
+      .toThrow('Invalid OpenSearchSinkProps.newDomain: given with domain. Allowed: either an existing domain, or the shape of a new one.');
   });
 
   test('metrics: delivery to OpenSearch Service', () => {

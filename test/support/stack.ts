@@ -15,19 +15,25 @@ export function templateOf(stack: Stack): Template {
 /** CloudFormation properties that give a resource a fixed physical name, which would collide across deployments. */
 export const PHYSICAL_NAME_PROPERTIES = [
   'Name', 'StreamName', 'QueueName', 'BucketName', 'TopicName', 'FunctionName', 'LogGroupName', 'DashboardName',
-  'DeliveryStreamName', 'RoleName', 'AliasName', 'AlarmName', 'PolicyName',
+  'DeliveryStreamName', 'RoleName', 'AliasName', 'AlarmName', 'PolicyName', 'DomainName',
 ];
 
 /**
+ * Names CloudFormation requires, or that a resource needs to refer to itself, which aws-cdk-lib or we derive from the
+ * stack name and construct path: unique per stack, so they do not collide either.
+ */
+const DERIVED_NAMES = ['AWS::IAM::Policy.PolicyName', 'AWS::Logs::ResourcePolicy.PolicyName', 'AWS::OpenSearchService::Domain.DomainName'];
+
+/**
  * Literal physical names set in a template, as `LogicalId.Property` strings. References to other resources
- * (`Ref`, `Fn::GetAtt`) are not names of their own; the generated PolicyName of inline policies is exempt.
+ * (`Ref`, `Fn::GetAtt`) are not names of their own; names derived from the stack and path (`DERIVED_NAMES`) are exempt.
  */
 export function physicalNamesIn(template: Template): string[] {
   const resources: Record<string, { Type: string; Properties?: Record<string, unknown> }> = template.toJSON().Resources;
   return Object.entries(resources).flatMap(([logicalId, resource]) =>
     PHYSICAL_NAME_PROPERTIES
       .filter(property => typeof resource.Properties?.[property] === 'string')
-      .filter(property => !(property === 'PolicyName' && resource.Type === 'AWS::IAM::Policy'))
+      .filter(property => !DERIVED_NAMES.includes(`${resource.Type}.${property}`))
       .map(property => `${logicalId}.${property}`));
 }
 

@@ -5,10 +5,10 @@ import io.github.cdkstreamingpipeline.DataProcessingOption;
 import io.github.cdkstreamingpipeline.HttpIngestionOptions;
 import io.github.cdkstreamingpipeline.KinesisAgentFlow;
 import io.github.cdkstreamingpipeline.KinesisAgentProducerOptions;
-import io.github.cdkstreamingpipeline.OpenSearchSinkOptions;
 import io.github.cdkstreamingpipeline.PipelinePreset;
 import io.github.cdkstreamingpipeline.S3DataLakeSinkOptions;
 import io.github.cdkstreamingpipeline.StreamingPipeline;
+import io.github.cdkstreamingpipeline.StreamingPipelineOpenSearchOptions;
 import java.util.List;
 import software.amazon.awscdk.AppProps;
 import software.amazon.awscdk.Stack;
@@ -43,7 +43,7 @@ public final class App {
                                         "arn:aws:kms:us-west-2:111122223333:key/1234abcd-12ab-34cd-56ef-1234567890ab"))
                                 .build())
                         .build())
-                .openSearch(OpenSearchSinkOptions.builder()
+                .openSearch(StreamingPipelineOpenSearchOptions.builder()
                         .domain(Domain.fromDomainAttributes(stack, "SearchDomain", DomainAttributes.builder()
                                 .domainArn("arn:aws:es:us-east-1:111122223333:domain/clickstream")
                                 .domainEndpoint("https://search-clickstream-abc123xyz.us-east-1.es.amazonaws.com")
