@@ -17,6 +17,7 @@ import { RecordSchema } from './schema/record-schema';
 import { OpenSearchSink, OpenSearchSinkOptions } from './sinks/opensearch-sink';
 import { RedshiftSink, RedshiftSinkOptions } from './sinks/redshift-sink';
 import { S3DataLakeSink, S3DataLakeSinkOptions } from './sinks/s3-data-lake-sink';
+import { SearchDomainSize } from './sinks/search-domain';
 
 /**
  * The pipeline's OpenSearch sink: the sink's options, and whether it is on.
@@ -242,7 +243,8 @@ export class StreamingPipeline extends Construct {
     this.vpc = props.vpc ?? (needsVpc ? pipelineVpc(this, 'Vpc', {
       ...shared,
       logRetention: DEFAULTS.logRetention,
-      availabilityZones: DEFAULTS.network.availabilityZones,
+      availabilityZones: (openSearch?.newDomain?.size ?? SearchDomainSize.STANDARD).availabilityZones,
+      zonesNeededBy: 'the search domain (openSearch.newDomain.size)',
     }) : undefined);
     this.openSearch = openSearch && new OpenSearchSink(this, 'OpenSearch', {
       ...openSearch,

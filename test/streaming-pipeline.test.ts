@@ -174,10 +174,10 @@ describe('StreamingPipeline', () => {
   });
 
   test.each([
-    [PipelinePreset.DEV, 0, 0],
-    [PipelinePreset.STAGING, 2, 0],
-    [PipelinePreset.PROD, 3, 3],
-  ])('OpenSearch %#: off in dev; staging and prod index into a new domain of %p data nodes and %p masters in the pipeline\'s VPC', (preset, dataNodes, masters) => {
+    [PipelinePreset.DEV, 0, 0, 0],
+    [PipelinePreset.STAGING, 2, 0, 2],
+    [PipelinePreset.PROD, 3, 3, 3],
+  ])('OpenSearch %#: off in dev; staging and prod index into a new domain of %p data nodes and %p masters in a VPC of %p zones', (preset, dataNodes, masters, zones) => {
     const stack = newStack();
     const pipeline = new StreamingPipeline(stack, 'Pipeline', { preset });
     const template = templateOf(stack);
@@ -189,10 +189,18 @@ describe('StreamingPipeline', () => {
       template.hasResourceProperties('AWS::OpenSearchService::Domain', {
         ClusterConfig: Match.objectLike({ InstanceCount: dataNodes, DedicatedMasterEnabled: masters > 0 }),
       });
-      // Isolated subnets in three zones, no NAT gateway, flow logs of all traffic in an encrypted log group.
-      template.resourceCountIs('AWS::EC2::Subnet', 3);
+      // Isolated subnets in as many zones as the domain spans, no NAT gateway, flow logs of all traffic in an encrypted log group.
+      template.resourceCountIs('AWS::EC2::Subnet', zones);
       template.resourceCountIs('AWS::EC2::NatGateway', 0);
       template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
+      template.hasResourceProperties('AWS::IAM::Role', {
+        AssumeRolePolicyDocument: {
+          Statement: [Match.objectLike({
+            Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          })],
+        },
+      });
       expect(pipeline.monitoring.node.tryFindChild('Dashboard')).toBeDefined();
     }
   });
@@ -223,6 +231,24 @@ describe('StreamingPipeline', () => {
     templateOf(own).hasResourceProperties('AWS::OpenSearchService::Domain', {
       ClusterConfig: Match.objectLike({ InstanceCount: 4, InstanceType: 'r7g.large.search' }),
     });
+  });
+
+  test('the VPC\'s zones: from the region at deployment without an account, from the lookup with one, and an error when too few', () => {
+    const regionOnly = new Stack(new App(), 'RegionOnly', { env: { region: 'eu-west-1' } });
+    new StreamingPipeline(regionOnly, 'Pipeline', { preset: PipelinePreset.PROD });
+    const zonesOf = (stack: Stack) => Object.values(templateOf(stack).findResources('AWS::EC2::Subnet')).map(subnet => subnet.Properties.AvailabilityZone);
+    expect(zonesOf(regionOnly)).toEqual([0, 1, 2].map(index => ({ 'Fn::Select': [index, { 'Fn::GetAZs': '' }] })));
+
+    const context = (zones: string[]) => ({ 'availability-zones:account=111122223333:region=eu-west-1': zones });
+    const env = { account: '111122223333', region: 'eu-west-1' };
+    const known = new Stack(new App({ context: context(['eu-west-1a', 'eu-west-1b', 'eu-west-1c']) }), 'Known', { env });
+    new StreamingPipeline(known, 'Pipeline', { preset: PipelinePreset.STAGING });
+    expect(zonesOf(known)).toEqual(['eu-west-1a', 'eu-west-1b']);
+
+    const tooFew = new Stack(new App({ context: context(['eu-west-1a', 'eu-west-1b']) }), 'TooFew', { env });
+    expect(() => new StreamingPipeline(tooFew, 'Pipeline', { preset: PipelinePreset.PROD })).toThrow('Invalid StreamingPipeline: '
+      + 'the search domain (openSearch.newDomain.size) spreads over 3 Availability Zones, but eu-west-1 offers 2 to account 111122223333 '
+      + '(eu-west-1a, eu-west-1b). Allowed: a size with at most 2 zones, or a vpc of your own.');
   });
 
   test('no resource has a hard-coded physical name', () => {

@@ -36,3 +36,15 @@ export function encryptedLogGroup(scope: Construct, id: string, props: Encrypted
     removalPolicy: props.removalPolicy,
   });
 }
+
+/**
+ * Lets a function's role write its logs to its own log group, in place of the AWS-managed
+ * `AWSLambdaBasicExecutionRole`, which allows writing to any log group: a role we create gets no such policy from
+ * aws-cdk-lib, so without this the function logs nothing.
+ */
+export function grantFunctionLogging(role: iam.IGrantable, logGroup: logs.ILogGroup): void {
+  role.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({
+    actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+    resources: [logGroup.logGroupArn],
+  }));
+}

@@ -13,8 +13,10 @@ export interface PipelineVpcProps {
   readonly encryptionKey: kms.IKey;
   readonly removalPolicy: RemovalPolicy;
   readonly logRetention: logs.RetentionDays;
-  /** Availability Zones the VPC spans. */
+  /** Availability Zones the VPC spans: as many as the component spread over the most zones needs. */
   readonly availabilityZones: number;
+  /** What needs that many zones, for the error when the region has fewer. */
+  readonly zonesNeededBy: string;
 }
 
 /**
@@ -23,19 +25,16 @@ export interface PipelineVpcProps {
  */
 export function pipelineVpc(scope: Construct, id: string, props: PipelineVpcProps): ec2.Vpc {
   const stack = Stack.of(scope);
-  // An environment-agnostic stack knows two zones by default; CloudFormation can pick more from the region itself.
-  const availabilityZones = Token.isUnresolved(stack.region)
-    ? Array.from({ length: props.availabilityZones }, (_, index) => Fn.select(index, Fn.getAzs()))
-    : stack.availabilityZones.slice(0, props.availabilityZones);
   const vpc = new ec2.Vpc(scope, id, {
-    availabilityZones,
+    availabilityZones: availabilityZones(stack, props),
     natGateways: 0,
     subnetConfiguration: [{ name: 'private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 20 }],
     // aws-cdk-lib closes the default group with a Lambda-backed custom resource; nothing here uses that group.
     restrictDefaultSecurityGroup: false,
   });
   const flowLogRole = new ManagedPolicyRole(vpc, 'FlowLogRole', {
-    assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com'),
+    // Only flow logs of this account may use the role (the confused deputy).
+    assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
     description: `Writes the flow logs of ${pathInStack(vpc)}`,
   });
   vpc.addFlowLog('FlowLog', {
@@ -47,4 +46,22 @@ export function pipelineVpc(scope: Construct, id: string, props: PipelineVpcProp
     trafficType: ec2.FlowLogTrafficType.ALL,
   });
   return vpc;
+}
+
+/**
+ * The zones of a stack whose account and region are known, from the context lookup; otherwise CloudFormation picks
+ * them from the region at deployment (aws-cdk-lib would offer only two for such a stack).
+ */
+function availabilityZones(stack: Stack, props: PipelineVpcProps): string[] {
+  const count = props.availabilityZones;
+  if (Token.isUnresolved(stack.account) || Token.isUnresolved(stack.region)) {
+    return Array.from({ length: count }, (_, index) => Fn.select(index, Fn.getAzs()));
+  }
+  const known = stack.availabilityZones;
+  if (known.length < count) {
+    throw new Error(`Invalid StreamingPipeline: ${props.zonesNeededBy} spreads over ${count} Availability Zones, but ${stack.region} `
+      + `offers ${known.length} to account ${stack.account} (${known.join(', ')}). Allowed: a size with at most ${known.length} `
+      + 'zones, or a vpc of your own.');
+  }
+  return known.slice(0, count);
 }

@@ -191,6 +191,9 @@ export const DEFAULTS = {
     engineVersion: '2.19',
     /** OpenSearch Service's limit for domain names. */
     maxDomainNameLength: 28,
+    /** A domain name ends with a hash of the construct path (unique in the stack) and the first block of the stack id's GUID (unique per deployment). */
+    pathHashLength: 6,
+    stackIdBlockLength: 8,
     /** PRODUCT.md's sizing: dev and staging two r6g.large data nodes, one per Availability Zone. */
     standard: { dataNodes: 2, dataNodeInstanceType: 'r6g.large.search', availabilityZones: 2, masterNodes: 0, volumeSizeGiB: 100 },
     /** PRODUCT.md's sizing: prod three r6g.xlarge data nodes in three Availability Zones and three dedicated masters. */
@@ -211,7 +214,8 @@ export const DEFAULTS = {
     accessFunctionTimeout: Duration.minutes(5),
     /** What Firehose's delivery role may do, mapped as an OpenSearch role: bulk writes, index creation, mappings, statistics. */
     writerClusterPermissions: ['cluster_composite_ops', 'cluster_monitor'],
-    writerIndexPermissions: ['crud', 'create_index', 'indices:admin/mapping/put', 'indices:admin/mappings/get', 'indices:monitor/stats'],
+    writerIndexPermissions: ['crud', 'create_index', 'indices:admin/mapping/put', 'indices:admin/mappings/get', 'indices:monitor/stats',
+      'indices:monitor/settings/get'],
   },
   redshift: {
     /** Redshift's default port. */
@@ -294,10 +298,6 @@ export const DEFAULTS = {
     /** Parameter Store value limits in bytes: Standard tier 4 KB, Advanced tier 8 KB. */
     standardParameterMaxBytes: 4_096,
     advancedParameterMaxBytes: 8_192,
-  },
-  network: {
-    /** Our choice: three zones, so that a component spread over them (the prod search domain) survives one zone's loss. */
-    availabilityZones: 3,
   },
   /** Our choice: long enough for an incident review, bounded so that logs do not grow forever. */
   logRetention: RetentionDays.ONE_YEAR,

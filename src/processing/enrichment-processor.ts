@@ -18,7 +18,7 @@ import { DeduplicationOptions, processorState, SessionizationOptions } from './p
 import { ReferenceCache, ReferenceCacheSize } from './reference-cache';
 import { grantStreamWrite } from '../ingest/stream-grants';
 import { pathInStack } from '../internal/describe';
-import { encryptedLogGroup } from '../internal/encrypted-log-group';
+import { encryptedLogGroup, grantFunctionLogging } from '../internal/encrypted-log-group';
 import { encryptedTable } from '../internal/encrypted-table';
 import { givenOrNewKey } from '../internal/encryption-key';
 import { defaultPrivateSubnets, grantNetworkInterfaces } from '../internal/function-network';
@@ -462,11 +462,7 @@ export class EnrichmentProcessor extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Execution role of the enrichment processor ${pathInStack(this)}`,
     });
-    // Instead of the AWSLambdaBasicExecutionRole managed policy, which allows writing to any log group.
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [this.logGroup.logGroupArn],
-    }));
+    grantFunctionLogging(role, this.logGroup);
 
     let referenceEnvironment: Record<string, string> = {};
     let referenceField: SchemaField | undefined;

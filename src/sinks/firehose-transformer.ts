@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { pathInStack } from '../internal/describe';
-import { encryptedLogGroup } from '../internal/encrypted-log-group';
+import { encryptedLogGroup, grantFunctionLogging } from '../internal/encrypted-log-group';
 import { givenOrNewKey } from '../internal/encryption-key';
 import { ManagedPolicyRole } from '../internal/managed-policy-role';
 import { validateDurationInRange, validateIntegerInRange } from '../internal/validation';
@@ -128,10 +128,7 @@ export class FirehoseTransformer extends Construct {
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       description: `Execution role of the Firehose transformer ${pathInStack(this)}`,
     });
-    role.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-      resources: [this.logGroup.logGroupArn],
-    }));
+    grantFunctionLogging(role, this.logGroup);
     const fn = new lambda.Function(this, 'Function', {
       description: `Transforms records for Firehose delivery: ${pathInStack(this)}`,
       code: lambda.Code.fromAsset(HANDLER_ASSET),

@@ -1,6 +1,6 @@
 import { createHash } from 'crypto';
 import * as path from 'path';
-import { CustomResource, Lazy, Names, RemovalPolicy, Size, Stack, Token, Validations } from 'aws-cdk-lib';
+import { Arn, CustomResource, Fn, Lazy, RemovalPolicy, Size, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -10,7 +10,7 @@ import * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IDependable } from 'constructs';
 import { pathInStack } from '../internal/describe';
-import { encryptedLogGroup } from '../internal/encrypted-log-group';
+import { encryptedLogGroup, grantFunctionLogging } from '../internal/encrypted-log-group';
 import { givenOrNewKey } from '../internal/encryption-key';
 import { defaultPrivateSubnets, grantNetworkInterfaces } from '../internal/function-network';
 import { ManagedPolicyRole } from '../internal/managed-policy-role';
@@ -157,14 +157,16 @@ export interface SearchDomainOptions {
    */
   readonly size?: SearchDomainSize;
   /**
-   * The OpenSearch version.
+   * The OpenSearch version: OpenSearch only, as Elasticsearch versions lack the security API the access configuration
+   * uses.
    *
    * @default EngineVersion.OPENSEARCH_2_19
    */
   readonly engineVersion?: opensearch.EngineVersion;
   /**
    * IAM roles that administer the domain: mapped to the `all_access` and `security_manager` OpenSearch roles, for the
-   * people and tools that manage indices, dashboards and access. Whoever may assume one of them has full access.
+   * people and tools that manage indices, dashboards and access. Whoever may assume one of them has full access. Each
+   * role also needs an IAM policy of its own that allows `es:ESHttp*` on the domain, e.g. `domain.grantReadWrite(role)`.
    *
    * @default - none: only the domain's security configuration function is an administrator
    */
@@ -192,7 +194,7 @@ export interface SearchDomainProps extends SearchDomainOptions {
    */
   readonly encryptionKey?: kms.IKey;
   /**
-   * What happens to the domain and its logs when they leave the stack.
+   * What happens to the domain, its logs and its fine-grained access configuration when they leave the stack.
    *
    * @default RemovalPolicy.RETAIN
    */
@@ -243,6 +245,12 @@ export class SearchDomain extends Construct implements ec2.IConnectable {
     const retention = props.logRetention ?? DEFAULTS.logRetention;
     const newLogGroup = (logId: string) => encryptedLogGroup(this, logId, { encryptionKey, retention, removalPolicy });
 
+    const engineVersion = props.engineVersion ?? opensearch.EngineVersion.openSearch(DEFAULTS.searchDomain.engineVersion);
+    if (!engineVersion.version.startsWith('OpenSearch_')) {
+      throw new Error(`Invalid SearchDomainOptions.engineVersion: "${engineVersion.version}". Allowed: an OpenSearch version `
+        + '(EngineVersion.openSearch or an OPENSEARCH_ constant): the access configuration uses the OpenSearch security API, '
+        + 'which Elasticsearch domains do not have.');
+    }
     this.vpcSubnets = { subnets: this.domainSubnets(props) };
     const securityGroup = new ec2.SecurityGroup(this, 'SecurityGroup', {
       vpc: props.vpc,
@@ -261,23 +269,24 @@ export class SearchDomain extends Construct implements ec2.IConnectable {
       appLogGroup: newLogGroup('ApplicationLogs'),
       auditLogGroup: newLogGroup('AuditLogs'),
     };
+    const domainName = this.uniqueDomainName();
+    const stack = Stack.of(this);
     // Our own resource policy instead of the domain's, which aws-cdk-lib writes through a Lambda-backed custom resource.
     const logsPolicy = new logs.ResourcePolicy(this, 'LogsResourcePolicy', {
       policyStatements: [new iam.PolicyStatement({
         principals: [new iam.ServicePrincipal('es.amazonaws.com')],
         actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
         resources: Object.values(domainLogs).map(group => group.logGroupArn),
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+        conditions: {
+          StringEquals: { 'aws:SourceAccount': stack.account },
+          ArnLike: { 'aws:SourceArn': stack.formatArn({ service: 'es', resource: 'domain', resourceName: domainName }) },
+        },
       })],
     });
     const size = this.size;
-    // A name of its own (unique per stack and path) lets the domain's access policy name the domain without referring
-    // to the domain itself, which CloudFormation rejects as a circular dependency.
-    const domainName = Names.uniqueResourceName(this, { maxLength: DEFAULTS.searchDomain.maxDomainNameLength, separator: '-' })
-      .toLowerCase().replace(/[^a-z0-9-]/g, '-');
     this.domain = new opensearch.Domain(this, 'Domain', {
       domainName,
-      version: props.engineVersion ?? opensearch.EngineVersion.openSearch(DEFAULTS.searchDomain.engineVersion),
+      version: engineVersion,
       vpc: props.vpc,
       vpcSubnets: [this.vpcSubnets],
       securityGroups: [securityGroup],
@@ -317,7 +326,7 @@ export class SearchDomain extends Construct implements ec2.IConnectable {
       statements: [new iam.PolicyStatement({
         principals: [new iam.AccountRootPrincipal()],
         actions: ['es:ESHttp*'],
-        resources: [Stack.of(this).formatArn({ service: 'es', resource: 'domain', resourceName: `${domainName}/*` })],
+        resources: [stack.formatArn({ service: 'es', resource: 'domain', resourceName: `${domainName}/*` })],
       })],
     }).toJSON();
     Validations.of(this.domain).acknowledge({
@@ -352,6 +361,23 @@ export class SearchDomain extends Construct implements ec2.IConnectable {
     const roles = this.writerRoles.get(indexPattern) ?? [];
     this.writerRoles.set(indexPattern, [...roles, role]);
     return this.accessConfiguration;
+  }
+
+  /**
+   * A name of its own lets the domain's access policy and its logs' resource policy name the domain without referring
+   * to the domain itself, which CloudFormation rejects as a circular dependency. The construct path, readable in front
+   * and hashed, makes it unique in the stack; the first block of the stack's id makes it unique per deployment, because
+   * a retained domain keeps its name after its stack is deleted, and a stack deployed again must not collide with it.
+   */
+  private uniqueDomainName(): string {
+    const { maxDomainNameLength, stackIdBlockLength, pathHashLength } = DEFAULTS.searchDomain;
+    const constructPath = pathInStack(this);
+    const pathHash = createHash('sha256').update(constructPath).digest('hex').slice(0, pathHashLength);
+    // Domain names start with a lowercase letter and hold lowercase letters, digits and hyphens.
+    const readable = constructPath.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^[^a-z]+/, '')
+      .slice(0, maxDomainNameLength - pathHashLength - stackIdBlockLength - 2).replace(/-+$/, '');
+    const stackIdBlock = Fn.select(0, Fn.split('-', Fn.select(2, Fn.split('/', Stack.of(this).stackId))));
+    return `${readable || 'search'}-${pathHash}-${stackIdBlock}`;
   }
 
   /** The first subnet of each of the first Availability Zones of the selection, as many as the size spreads over. */
@@ -389,6 +415,7 @@ export class SearchDomain extends Construct implements ec2.IConnectable {
       resources: [`${securityApi}/roles/*`, `${securityApi}/rolesmapping/*`],
     }));
     const logGroup = encryptedLogGroup(this, 'AccessFunctionLogs', { encryptionKey, retention, removalPolicy });
+    grantFunctionLogging(accessRole, logGroup);
     const fn = new lambda.Function(this, 'AccessFunction', {
       description: `Writes the fine-grained access roles and mappings of the OpenSearch domain ${pathInStack(this)}`,
       code: lambda.Code.fromAsset(ACCESS_HANDLER_ASSET),
@@ -424,19 +451,24 @@ export class SearchDomain extends Construct implements ec2.IConnectable {
       });
     }
 
+    const providerRole = new ManagedPolicyRole(this, 'AccessProviderRole', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: `Custom resource provider of the OpenSearch domain ${pathInStack(this)}`,
+    });
+    const providerLogGroup = encryptedLogGroup(this, 'AccessProviderLogs', { encryptionKey, retention, removalPolicy });
+    grantFunctionLogging(providerRole, providerLogGroup);
     const provider = new cr.Provider(this, 'AccessProvider', {
       onEventHandler: fn,
-      frameworkOnEventRole: new ManagedPolicyRole(this, 'AccessProviderRole', {
-        assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-        description: `Custom resource provider of the OpenSearch domain ${pathInStack(this)}`,
-      }),
-      logGroup: encryptedLogGroup(this, 'AccessProviderLogs', { encryptionKey, retention, removalPolicy }),
+      frameworkOnEventRole: providerRole,
+      logGroup: providerLogGroup,
       providerFunctionEnvEncryption: encryptionKey,
     });
     this.hardenProviderFunction(provider, fn, encryptionKey);
     const configuration = new CustomResource(this, 'AccessConfiguration', {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::SearchDomainAccess',
+      // A retained domain keeps its mappings: deleting them would lock its administrators out of a domain that stays.
+      removalPolicy: removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
       properties: {
         Endpoint: this.domain.domainEndpoint,
         Configuration: Lazy.string({ produce: () => Stack.of(this).toJsonString(this.renderAccessConfiguration(adminRoles)) }),
@@ -482,12 +514,20 @@ export class SearchDomain extends Construct implements ec2.IConnectable {
         name: `index-writer-${createHash('sha256').update(indexPattern).digest('hex').slice(0, 12)}`,
         clusterPermissions: writer.writerClusterPermissions,
         indexPermissions: [{ indexPatterns: [indexPattern], allowedActions: writer.writerIndexPermissions }],
-        backendRoles: roles.map(role => role.roleArn),
+        backendRoles: roles.map(backendRole),
       })),
       builtInMappings: adminRoles.length === 0 ? [] : ['all_access', 'security_manager'].map(role => ({
         role,
-        backendRoles: adminRoles.map(admin => admin.roleArn),
+        backendRoles: adminRoles.map(backendRole),
       })),
     };
   }
+}
+
+/**
+ * A role as fine-grained access control sees it: OpenSearch Service matches the role of a signed request by its ARN
+ * without the role's path, so a role with a path mapped by its `roleArn` would never match.
+ */
+function backendRole(role: iam.IRole): string {
+  return Arn.format({ service: 'iam', region: '', account: role.env.account, resource: 'role', resourceName: role.roleName }, Stack.of(role));
 }

@@ -1,7 +1,8 @@
-import { App, Fn, Size, Stack } from 'aws-cdk-lib';
+import { Fn, RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
 import { SearchDomain, SearchDomainProps, SearchDomainSize } from '../../src';
 import { synthesizeWithNagPacks } from '../support/compliance';
 import { iamStatementsIn, newStack, templateOf } from '../support/stack';
@@ -25,13 +26,18 @@ function domainTemplate(props: Partial<SearchDomainProps> = {}, stack = newStack
   return { ...added, template: templateOf(stack) };
 }
 
-/** The access configuration, with each `Fn::GetAtt` of a role's ARN written as `<LogicalId>.Arn`. */
+type JoinPart = string | { 'Fn::GetAtt': string[] } | { Ref: string };
+
+/** The access configuration, with each `Ref` written as `<LogicalId>` and each `Fn::GetAtt` as `<LogicalId>.<Attribute>`. */
 function accessConfiguration(stack: Stack) {
   const [resource] = Object.values(templateOf(stack).findResources('Custom::SearchDomainAccess'));
-  const text: string | { 'Fn::Join': [string, Array<string | { 'Fn::GetAtt': string[] }>] } = resource.Properties.Configuration;
-  return JSON.parse(typeof text === 'string' ? text
-    : text['Fn::Join'][1].map(part => typeof part === 'string' ? part : part['Fn::GetAtt'].join('.')).join(''));
+  const text: string | { 'Fn::Join': [string, JoinPart[]] } = resource.Properties.Configuration;
+  const render = (part: JoinPart) => typeof part === 'string' ? part : 'Ref' in part ? part.Ref : part['Fn::GetAtt'].join('.');
+  return JSON.parse(typeof text === 'string' ? text : text['Fn::Join'][1].map(render).join(''));
 }
+
+/** The first block of the stack id's GUID, as the domain name ends with it. */
+const STACK_ID_BLOCK = { 'Fn::Select': [0, { 'Fn::Split': ['-', { 'Fn::Select': [2, { 'Fn::Split': ['/', { Ref: 'AWS::StackId' }] }] }] }] };
 
 describe('SearchDomain', () => {
   test('STANDARD: two r6g.large data nodes in two zones, private, encrypted, HTTPS with TLS 1.2 PFS, fine-grained access', () => {
@@ -92,12 +98,14 @@ describe('SearchDomain', () => {
   test('access policy: signed requests of this account only, naming the domain by its derived name, without a custom resource', () => {
     const { template } = domainTemplate();
     const [domain] = Object.values(template.findResources('AWS::OpenSearchService::Domain'));
-    expect(domain.Properties.DomainName).toMatch(/^teststack-search-[0-9a-f]{8}$/);
+    const [, [readable, stackIdBlock]] = domain.Properties.DomainName['Fn::Join'];
+    expect(readable).toMatch(/^search-[0-9a-f]{6}-$/);
+    expect(stackIdBlock).toEqual(STACK_ID_BLOCK);
     expect(domain.Properties.AccessPolicies.Statement).toEqual([{
       Effect: 'Allow',
       Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']] } },
       Action: 'es:ESHttp*',
-      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':es:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:domain/${domain.Properties.DomainName}/*`]] },
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':es:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:domain/${readable}`, STACK_ID_BLOCK, '/*']] },
     }]);
     template.resourceCountIs('Custom::OpenSearchAccessPolicy', 0);
     template.resourceCountIs('Custom::CloudwatchLogResourcePolicy', 0);
@@ -106,14 +114,59 @@ describe('SearchDomain', () => {
     for (const part of ['es.amazonaws.com', 'logs:CreateLogStream', 'logs:PutLogEvents', 'aws:SourceAccount', 'SearchAuditLogs', 'SearchSlowSearchLogs']) {
       expect(logsPolicyText).toContain(part);
     }
+    // Only this domain may write to them.
+    expect(logsPolicy.Properties.PolicyDocument['Fn::Join'][1]).toEqual(expect.arrayContaining([expect.stringContaining('"aws:SourceArn":"arn:'), STACK_ID_BLOCK]));
   });
 
-  test('two stacks get two domain names', () => {
-    const app = new App();
-    const stacks = ['Blue', 'Green'].map(id => addDomain({}, new Stack(app, id)).stack);
-    const names = stacks.map(stack => Object.values(templateOf(stack).findResources('AWS::OpenSearchService::Domain'))[0].Properties.DomainName);
-    expect(new Set(names).size).toBe(2);
-    names.forEach(name => expect(name.length).toBeLessThanOrEqual(28));
+  test('domain names: readable from the path, unique in the stack, at most 28 characters with the stack id block', () => {
+    const stack = newStack();
+    const vpc = isolatedVpc(stack);
+    const ids = ['Search', 'Search-Two', '9-Lives Search Domain For Clickstream Analytics'];
+    ids.forEach(id => new SearchDomain(stack, id, { vpc }));
+    const readableParts = Object.values(templateOf(stack).findResources('AWS::OpenSearchService::Domain'))
+      .map(domain => domain.Properties.DomainName['Fn::Join'][1][0] as string);
+    expect(readableParts).toEqual([
+      expect.stringMatching(/^search-[0-9a-f]{6}-$/),
+      expect.stringMatching(/^search-two-[0-9a-f]{6}-$/),
+      expect.stringMatching(/^lives-search-[0-9a-f]{6}-$/),
+    ]);
+    for (const readable of readableParts) {
+      // The stack id block's eight characters follow.
+      expect(readable.length + 8).toBeLessThanOrEqual(28);
+    }
+    expect(new Set(readableParts).size).toBe(3);
+  });
+
+  test('rejects an Elasticsearch version: the access configuration needs the OpenSearch security API', () => {
+    expect(() => addDomain({ engineVersion: opensearch.EngineVersion.ELASTICSEARCH_7_10 }))
+      .toThrow('Invalid SearchDomainOptions.engineVersion: "Elasticsearch_7.10". Allowed: an OpenSearch version');
+    expect(() => addDomain({ engineVersion: opensearch.EngineVersion.OPENSEARCH_2_17 })).not.toThrow();
+  });
+
+  test.each([
+    ['RETAIN by default: deleting the stack keeps the mappings of the domain it keeps', undefined, 'Retain'],
+    ['DESTROY: removed with the domain', RemovalPolicy.DESTROY, 'Delete'],
+  ])('access configuration removal, %s', (_name, removalPolicy, deletionPolicy) => {
+    const { template } = domainTemplate({ removalPolicy });
+    const [resource] = Object.values(template.findResources('Custom::SearchDomainAccess'));
+    expect(resource.DeletionPolicy).toBe(deletionPolicy);
+    expect(Object.values(template.findResources('AWS::OpenSearchService::Domain'))[0].DeletionPolicy).toBe(deletionPolicy);
+  });
+
+  test('the configuration function and the provider each write to their own log group only', () => {
+    const { template, stack } = domainTemplate();
+    for (const [roleId, logGroupId] of [['SearchAccessRole', 'SearchAccessFunctionLogs'], ['SearchAccessProviderRole', 'SearchAccessProviderLogs']]) {
+      const [policy] = Object.values(template.findResources('AWS::IAM::ManagedPolicy', {
+        Properties: { Roles: [{ Ref: Match.stringLikeRegexp(`^${roleId}[0-9A-F]{8}$`) }] },
+      }));
+      const logging = policy.Properties.PolicyDocument.Statement.filter((statement: { Action: unknown }) => JSON.stringify(statement.Action).includes('logs:'));
+      expect(logging).toEqual([{
+        Effect: 'Allow',
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(new RegExp(`^${logGroupId}[0-9A-F]{8}$`)), 'Arn'] },
+      }]);
+    }
+    expect(stack.node.tryFindChild('Search')).toBeDefined();
   });
 
   test('no inbound rule until a client is allowed; the configuration function may reach it on 443', () => {
@@ -165,12 +218,16 @@ describe('SearchDomain', () => {
     searchDomain.mapWriterRole(writers[1], 'clicks*');
     expect(searchDomain.mapWriterRole(writers[2], 'orders-*')).toBe(searchDomain.accessConfiguration);
     const configuration = accessConfiguration(stack);
-    const arn = (role: iam.Role) => `${stack.getLogicalId(role.node.defaultChild as iam.CfnRole)}.Arn`;
+    // Path-less role ARNs, as fine-grained access control matches them.
+    const arn = (role: iam.Role) => `arn:AWS::Partition:iam::AWS::AccountId:role/${stack.getLogicalId(role.node.defaultChild as iam.CfnRole)}`;
     expect(configuration.roles).toEqual([
       {
         name: expect.stringMatching(/^index-writer-[0-9a-f]{12}$/),
         clusterPermissions: ['cluster_composite_ops', 'cluster_monitor'],
-        indexPermissions: [{ indexPatterns: ['clicks*'], allowedActions: ['crud', 'create_index', 'indices:admin/mapping/put', 'indices:admin/mappings/get', 'indices:monitor/stats'] }],
+        indexPermissions: [{
+          indexPatterns: ['clicks*'],
+          allowedActions: ['crud', 'create_index', 'indices:admin/mapping/put', 'indices:admin/mappings/get', 'indices:monitor/stats', 'indices:monitor/settings/get'],
+        }],
         backendRoles: [arn(writers[0]), arn(writers[1])],
       },
       expect.objectContaining({ indexPermissions: [expect.objectContaining({ indexPatterns: ['orders-*'] })], backendRoles: [arn(writers[2])] }),
@@ -180,6 +237,16 @@ describe('SearchDomain', () => {
       { role: 'all_access', backendRoles: [arn(admin)] },
       { role: 'security_manager', backendRoles: [arn(admin)] },
     ]);
+  });
+
+  test('backend roles are role ARNs without the role\'s path, also for imported roles', () => {
+    const stack = newStack();
+    const admin = iam.Role.fromRoleArn(stack, 'Admin', 'arn:aws:iam::123456789012:role/platform/ops/search-admin');
+    const { searchDomain } = addDomain({ adminRoles: [admin] }, stack);
+    searchDomain.mapWriterRole(new iam.Role(stack, 'Writer', { assumedBy: new iam.ServicePrincipal('firehose.amazonaws.com'), path: '/delivery/' }), 'clicks*');
+    const configuration = accessConfiguration(stack);
+    expect(configuration.builtInMappings[0].backendRoles).toEqual(['arn:AWS::Partition:iam::123456789012:role/search-admin']);
+    expect(configuration.roles[0].backendRoles).toEqual([expect.stringMatching(/^arn:AWS::Partition:iam::AWS::AccountId:role\/Writer[0-9A-F]{8}$/)]);
   });
 
   test('the configuration names the domain\'s endpoint and waits for both ends of the HTTPS rule', () => {

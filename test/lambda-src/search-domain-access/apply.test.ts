@@ -312,7 +312,9 @@ describe('handleEvent', () => {
       ['clicks_reader', 'DELETE'],
     ]);
     for (const { attributes } of failed) {
-      expect(attributes.error).toMatch(/answered 503: .+ \(gave up after \d+ attempts: the next would start after the deadline of 10000 ms\)$/);
+      // Near the deadline a request may only wait for what is left of it, which a loaded machine can exceed.
+      expect(attributes.error).toMatch(
+        /(answered 503: .+|failed: no response within \d+ ms \(ETIMEDOUT\)) \(gave up after \d+ attempts: the next would start after the deadline of 10000 ms\)$/);
     }
     expect(linesAt('error').at(-1)?.attributes).toEqual({ endpoint: ENDPOINT, failures: 6 });
     // Retries stop at the deadline, shared by all the calls: later calls get one attempt each.
