@@ -106,10 +106,18 @@ const packageJava = project.tasks.tryFind('package:java')!;
 packageJava.reset('bash test/bindings/prepare-maven.sh');
 packageJava.exec('jsii-pacmak -v --target java --maven-local-repository "$HOME/.m2/repository"');
 
+// The example prod pipeline deploys a Flink job of its own; its JAR is built (and its tests run) from source.
+const flinkJob = project.addTask('example:flink-job', {
+  description: 'Build and test the example Flink job (examples/flink-analytics) into its shaded JAR with Maven',
+  exec: 'mvn -B -q -f examples/flink-analytics/pom.xml package',
+});
+project.testTask.prependSpawn(flinkJob);
+
 project.addTask('example', {
   description: 'Synthesize examples/app.ts offline into cdk.out/ (dev, staging, prod) with all five cdk-nag packs and print a table',
   steps: [
     { spawn: 'bundle' },
+    { spawn: 'example:flink-job' },
     { exec: 'ts-node --project tsconfig.dev.json examples/app.ts' },
   ],
 });

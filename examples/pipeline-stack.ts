@@ -1,9 +1,10 @@
+import * as path from 'path';
 import { App, Stack, StackProps } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { DataProcessingOption, PipelinePreset, RedshiftTarget, StreamingPipeline } from '../src';
+import { DataProcessingOption, FlinkApplicationCode, PipelinePreset, RedshiftTarget, StreamingPipeline } from '../src';
 
 /** The presets the example deploys, one stack each, named `streaming-pipeline-<preset>`. */
 export const EXAMPLE_PRESETS: PipelinePreset[] = [PipelinePreset.DEV, PipelinePreset.STAGING, PipelinePreset.PROD];
@@ -27,6 +28,13 @@ export const WAREHOUSE = {
   databaseName: 'events',
   tableName: 'analytics.enriched_events',
   credentialsSecretArn: 'arn:aws:secretsmanager:us-east-1:111122223333:secret:firehose-loader-AbCdEf',
+};
+
+/** The example Flink job (examples/flink-analytics), which the prod pipeline runs: `npx projen example:flink-job` builds it. */
+export const FLINK_JOB = {
+  jar: path.join(__dirname, 'flink-analytics', 'target', 'flink-analytics.jar'),
+  // The job's own settings: one-minute windows, events up to 30 s out of order.
+  properties: { 'window.size.seconds': '60', 'watermark.out.of.orderness.seconds': '30' },
 };
 
 /** Properties of the example stack. */
@@ -65,6 +73,11 @@ export class PipelineStack extends Stack {
         target: RedshiftTarget.provisionedCluster({ endpointAddress: WAREHOUSE.endpointAddress, databaseName: WAREHOUSE.databaseName }),
         tableName: WAREHOUSE.tableName,
         credentials: secretsmanager.Secret.fromSecretCompleteArn(this, 'WarehouseLoader', WAREHOUSE.credentialsSecretArn),
+      } : undefined,
+      // Prod also counts events per type in one-minute windows with Flink; the preset runs it in prod only.
+      analytics: props.preset === PipelinePreset.PROD ? {
+        code: FlinkApplicationCode.fromAsset(FLINK_JOB.jar),
+        propertyGroups: { EventCounts: FLINK_JOB.properties },
       } : undefined,
     });
   }

@@ -19,6 +19,9 @@ export * from './sinks/opensearch-sink';
 export * from './sinks/redshift-sink';
 export * from './sinks/search-domain';
 export * from './sinks/s3-data-lake-sink';
+export * from './analytics/flink-application';
 export * from './monitoring/pipeline-dashboard';
+// The thresholds only; resolving them is internal.
+export type { PipelineAlarmThresholds } from './monitoring/pipeline-alarm-thresholds';
 export * from './streaming-pipeline';
 export * from './ingest/shard-calculator';

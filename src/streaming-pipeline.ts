@@ -3,11 +3,13 @@ import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { FlinkApplication, FlinkApplicationCode, FlinkApplicationOptions } from './analytics/flink-application';
 import { HttpIngestion, HttpIngestionOptions } from './ingest/http-ingestion';
 import { IngestStream, IngestStreamOptions } from './ingest/ingest-stream';
 import { KinesisAgentProducer, KinesisAgentProducerOptions } from './ingest/kinesis-agent-producer';
 import { givenOrNewKey } from './internal/encryption-key';
 import { pipelineVpc } from './internal/pipeline-vpc';
+import { PipelineAlarmThresholds, resolveAlarmThresholds } from './monitoring/pipeline-alarm-thresholds';
 import { PipelineDashboard } from './monitoring/pipeline-dashboard';
 import { DEFAULTS } from './presets/defaults';
 import { PipelinePreset } from './presets/pipeline-preset';
@@ -27,6 +29,26 @@ export interface StreamingPipelineOpenSearchOptions extends OpenSearchSinkOption
    * Whether the pipeline indexes into OpenSearch; false turns off what a preset turned on.
    *
    * @default true when these options are given
+   */
+  readonly enabled?: boolean;
+}
+
+/**
+ * The pipeline's Flink analytics: a `FlinkApplication` reading the ingest stream.
+ */
+export interface StreamingPipelineAnalyticsOptions extends FlinkApplicationOptions {
+  /**
+   * The application's JAR. Without it the pipeline runs no Flink application, whatever the preset says, so that one
+   * definition can give the code to every stage and let the preset decide where it runs.
+   *
+   * @default - none
+   */
+  readonly code?: FlinkApplicationCode;
+  /**
+   * Whether the pipeline runs the application: true runs it in any preset (and then needs `code`), false turns off
+   * what a preset turned on.
+   *
+   * @default - the preset's `flinkAnalytics`: on in prod
    */
   readonly enabled?: boolean;
 }
@@ -106,11 +128,18 @@ export interface StreamingPipelineProps {
    */
   readonly redshift?: RedshiftSinkOptions;
   /**
+   * Flink analytics on the ingest stream (Managed Service for Apache Flink): real-time aggregations and windowing in
+   * code of your own. Runs when the preset or `enabled` says so and `code` is given.
+   *
+   * @default - none
+   */
+  readonly analytics?: StreamingPipelineAnalyticsOptions;
+  /**
    * The VPC of the pipeline's components that run in one: a new search domain and the Firehose network interfaces that
    * reach it.
    *
-   * @default - when a component needs one, a new VPC with isolated subnets (no NAT gateway) in three Availability
-   * Zones and flow logs
+   * @default - when a component needs one, a new VPC with isolated subnets (no NAT gateway) in as many Availability
+   * Zones as the search domain spans, and flow logs
    */
   readonly vpc?: ec2.IVpc;
   /**
@@ -125,6 +154,12 @@ export interface StreamingPipelineProps {
    * @default - a new encrypted topic
    */
   readonly alarmTopic?: sns.ITopic;
+  /**
+   * The alarms' thresholds; each one given wins over the preset's.
+   *
+   * @default - the preset's, else the pattern's (see `PipelineAlarmThresholds`)
+   */
+  readonly alarmThresholds?: PipelineAlarmThresholds;
   /**
    * What happens to stateful resources (streams, buckets, queues, log groups, key) when they leave the stack.
    *
@@ -177,6 +212,12 @@ export class StreamingPipeline extends Construct {
    * @default - none unless `redshift` is given
    */
   public readonly redshift?: RedshiftSink;
+  /**
+   * The Flink application.
+   *
+   * @default - none unless `analytics` gives code and the preset or `analytics.enabled` turns it on
+   */
+  public readonly analytics?: FlinkApplication;
   /** The dashboard and alarms. */
   public readonly monitoring: PipelineDashboard;
   /**
@@ -257,14 +298,34 @@ export class StreamingPipeline extends Construct {
       ...shared,
       sourceStream: this.enrichedStream.stream,
     });
+    this.analytics = this.flinkApplication(props.analytics, shared);
     this.monitoring = new PipelineDashboard(this, 'Monitoring', {
       ingestStream: this.ingestStream,
       processor: this.processor,
       enrichedStream: this.enrichedStream,
       sinks: [this.dataLake, ...[this.openSearch, this.redshift].filter((sink): sink is OpenSearchSink | RedshiftSink => sink !== undefined)],
+      httpIngestion: this.httpIngestion,
+      flinkApplication: this.analytics,
       alarmTopic: props.alarmTopic,
       encryptionKey: this.encryptionKey,
+      alarmThresholds: resolveAlarmThresholds(
+        { source: 'StreamingPipelineProps.alarmThresholds', thresholds: props.alarmThresholds },
+        { source: `PipelinePreset "${this.preset.name}" alarmThresholds`, thresholds: this.preset.settings.alarmThresholds },
+      ),
     });
+  }
+
+  /** The Flink application when the preset or `enabled` turns it on and code is given. */
+  private flinkApplication(analytics: StreamingPipelineAnalyticsOptions = {}, shared: { encryptionKey: kms.IKey; removalPolicy: RemovalPolicy }) {
+    const { enabled, code, ...options } = analytics;
+    if (enabled === true && code === undefined) {
+      throw new Error('Invalid StreamingPipelineProps.analytics: enabled without code. Allowed: code (FlinkApplicationCode.fromAsset or fromBucket) '
+        + 'whenever analytics is enabled.');
+    }
+    if (!(enabled ?? this.preset.settings.flinkAnalytics ?? false) || code === undefined) {
+      return undefined;
+    }
+    return new FlinkApplication(this, 'Analytics', { ...options, ...shared, code, sourceStream: this.ingestStream.stream });
   }
 
   /** The OpenSearch sink's options when the preset or the props turn it on, with the preset's size for a new domain. */

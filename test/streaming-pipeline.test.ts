@@ -3,7 +3,8 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import { StreamMode } from 'aws-cdk-lib/aws-kinesis';
 import * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
-import { DataLakeLifecycle, PipelinePreset, SearchDomainSize, StreamingPipeline } from '../src';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import { DataLakeLifecycle, FlinkApplicationCode, PipelinePreset, SearchDomainSize, StreamingPipeline } from '../src';
 import { newStack, physicalNamesIn, templateOf } from './support/stack';
 
 function streamsOf(stack: Stack) {
@@ -249,6 +250,41 @@ describe('StreamingPipeline', () => {
     expect(() => new StreamingPipeline(tooFew, 'Pipeline', { preset: PipelinePreset.PROD })).toThrow('Invalid StreamingPipeline: '
       + 'the search domain (openSearch.newDomain.size) spreads over 3 Availability Zones, but eu-west-1 offers 2 to account 111122223333 '
       + '(eu-west-1a, eu-west-1b). Allowed: a size with at most 2 zones, or a vpc of your own.');
+  });
+
+  test.each([
+    ['dev: off although code is given', PipelinePreset.DEV, {}, false],
+    ['staging: off although code is given', PipelinePreset.STAGING, {}, false],
+    ['prod: on when code is given', PipelinePreset.PROD, {}, true],
+    ['dev with enabled: on', PipelinePreset.DEV, { enabled: true }, true],
+    ['prod with enabled false: off', PipelinePreset.PROD, { enabled: false }, false],
+  ])('Flink analytics, %s', (_name, preset, options, runs) => {
+    const stack = newStack();
+    const code = FlinkApplicationCode.fromBucket(s3.Bucket.fromBucketName(stack, 'Artifacts', 'flink-artifacts'), 'analytics.jar');
+    const pipeline = new StreamingPipeline(stack, 'Pipeline', { preset, analytics: { ...options, code, parallelism: 2 } });
+    const template = templateOf(stack);
+    template.resourceCountIs('AWS::KinesisAnalyticsV2::Application', runs ? 1 : 0);
+    expect(pipeline.analytics !== undefined).toBe(runs);
+    if (runs) {
+      template.hasResourceProperties('AWS::KinesisAnalyticsV2::Application', {
+        ApplicationConfiguration: Match.objectLike({
+          FlinkApplicationConfiguration: Match.objectLike({ ParallelismConfiguration: Match.objectLike({ Parallelism: 2 }) }),
+          EnvironmentProperties: {
+            PropertyGroups: [{
+              PropertyGroupId: 'FlinkApplicationProperties',
+              PropertyMap: Match.objectLike({ 'source.stream.name': stack.resolve(pipeline.ingestStream.stream.streamName) }),
+            }],
+          },
+        }),
+      });
+    }
+  });
+
+  test('Flink analytics: prod without code runs none; enabled without code is an error', () => {
+    const stack = newStack();
+    expect(new StreamingPipeline(stack, 'Pipeline', { preset: PipelinePreset.PROD }).analytics).toBeUndefined();
+    expect(() => new StreamingPipeline(newStack(), 'Pipeline', { analytics: { enabled: true } }))
+      .toThrow('Invalid StreamingPipelineProps.analytics: enabled without code. Allowed: code (FlinkApplicationCode.fromAsset or fromBucket)');
   });
 
   test('no resource has a hard-coded physical name', () => {

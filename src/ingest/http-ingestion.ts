@@ -466,6 +466,21 @@ export class HttpIngestion extends Construct {
   }
 
   /**
+   * Share of requests answered with a 5XX status, in percent (over the period): API Gateway's `5XXError` averaged
+   * over the requests.
+   *
+   * @default - over 5 minutes
+   */
+  public metricServerErrorRate(props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression {
+    return new cloudwatch.MathExpression({
+      expression: '100 * serverErrors',
+      usingMetrics: { serverErrors: this.metric('5XXError', { statistic: cloudwatch.Stats.AVERAGE, period: props?.period }) },
+      label: '5XX responses (%)',
+      ...props,
+    });
+  }
+
+  /**
    * Time from receiving a request to answering it, Kinesis call included (99th percentile over the period).
    *
    * @default - p99 over 5 minutes

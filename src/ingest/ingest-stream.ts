@@ -188,6 +188,16 @@ export class IngestStream extends Construct {
     return this.stream.metricWriteProvisionedThroughputExceeded({ statistic: cloudwatch.Stats.SUM, ...props });
   }
 
+  /**
+   * GetRecords calls throttled because the stream's read throughput (2 MB/s or five calls a second per shard, shared
+   * by every reader without a consumer of its own) was exceeded (sum over the period).
+   *
+   * @default - sum over 5 minutes
+   */
+  public metricReadThrottled(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.stream.metricReadProvisionedThroughputExceeded({ statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
   private sizeFromThroughput(streamMode: kinesis.StreamMode, props: IngestStreamOptions): ShardEstimate | undefined {
     if (props.throughput === undefined) {
       return undefined;

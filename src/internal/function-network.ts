@@ -13,12 +13,35 @@ export interface FunctionNetwork {
   readonly securityGroups: ec2.ISecurityGroup[];
 }
 
+/** A service that places network interfaces in a VPC with a role of ours, and the EC2 actions it documents. */
+export interface NetworkInterfaceUser {
+  /** The service and what it places, for the acknowledgement: e.g. "Lambda" and "function". */
+  readonly service: string;
+  readonly subject: string;
+  /** Actions on the interfaces themselves, besides creating them. */
+  readonly interfaceActions: string[];
+  /** Describe actions, which support no resource-level permissions. */
+  readonly describeActions: string[];
+}
+
+/** Lambda, in place of the AWS-managed `AWSLambdaVPCAccessExecutionRole`, which allows all this on every subnet and group. */
+export const LAMBDA_NETWORK_INTERFACES: NetworkInterfaceUser = {
+  service: 'Lambda',
+  subject: 'function',
+  interfaceActions: ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+  describeActions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'],
+};
+
 /**
- * The permissions Lambda needs to manage a function's network interfaces, granted to the function's own role in place
- * of the AWS-managed `AWSLambdaVPCAccessExecutionRole` (which allows them on every subnet and security group):
- * `ec2:CreateNetworkInterface` only in the function's subnets and security groups.
+ * The permissions a service needs to manage the network interfaces of what it runs in a VPC, granted to its own role:
+ * `ec2:CreateNetworkInterface` only in the given subnets and security groups.
  */
-export function grantNetworkInterfaces(scope: Construct, role: iam.IRole, network: FunctionNetwork): void {
+export function grantNetworkInterfaces(
+  scope: Construct,
+  role: iam.IRole,
+  network: FunctionNetwork,
+  user: NetworkInterfaceUser = LAMBDA_NETWORK_INTERFACES,
+): void {
   const arn = (resource: string, resourceName: string) => Stack.of(scope).formatArn({ service: 'ec2', resource, resourceName });
   // EC2 chooses interface ids at creation, so interfaces can only be named by pattern, limited to this account and region.
   const networkInterfaces = arn('network-interface', '*');
@@ -30,19 +53,13 @@ export function grantNetworkInterfaces(scope: Construct, role: iam.IRole, networ
       ...network.securityGroups.map(group => arn('security-group', group.securityGroupId)),
     ],
   }));
-  role.addToPrincipalPolicy(new iam.PolicyStatement({
-    actions: ['ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
-    resources: [networkInterfaces],
-  }));
-  role.addToPrincipalPolicy(new iam.PolicyStatement({
-    actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'],
-    resources: ['*'],
-  }));
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: user.interfaceActions, resources: [networkInterfaces] }));
+  role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: user.describeActions, resources: ['*'] }));
   Validations.of(role).acknowledge({
     id: `AwsSolutions-IAM5[Resource::${NETWORK_INTERFACES_FINDING}]`,
-    reason: 'Lambda creates, deletes and re-addresses the function\'s network interfaces with this role, and EC2 assigns '
+    reason: `${user.service} creates, changes and deletes the ${user.subject}'s network interfaces with this role, and EC2 assigns `
       + 'their ids at creation, so they can only be named by pattern: network interfaces of this account and region. '
-      + 'ec2:CreateNetworkInterface is further limited to the function\'s subnets and security groups.',
+      + `ec2:CreateNetworkInterface is further limited to the ${user.subject}'s subnets and security groups.`,
   });
 }
 

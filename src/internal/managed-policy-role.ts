@@ -14,6 +14,11 @@ export class ManagedPolicyRole extends iam.Role {
     super(scope, id, props);
   }
 
+  /** The policy holding the role's permissions, once a statement was added. */
+  public get managedPolicy(): iam.ManagedPolicy | undefined {
+    return this.policy;
+  }
+
   public addToPrincipalPolicy(statement: iam.PolicyStatement): iam.AddToPrincipalPolicyResult {
     // Created on the first statement: CloudFormation rejects an empty managed policy.
     this.policy ??= new iam.ManagedPolicy(this, 'Policy', {

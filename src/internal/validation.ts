@@ -29,7 +29,7 @@ export function validateDurationInRange(
   if (value === undefined || value.isUnresolved()) {
     return;
   }
-  const amount = unit === 'seconds' ? value.toSeconds() : unit === 'hours' ? value.toHours({ integral: false }) : value.toDays({ integral: false });
+  const amount = unit === 'seconds' ? value.toSeconds({ integral: false }) : unit === 'hours' ? value.toHours({ integral: false }) : value.toDays({ integral: false });
   if (!Number.isInteger(amount) || amount < min || amount > max) {
     throw new Error(`Invalid ${prop}: ${amount} ${unit}. Allowed: a whole number of ${unit} from ${min} to ${max}.`);
   }

@@ -251,12 +251,22 @@ export const DEFAULTS = {
     abortIncompleteUploadsAfter: Duration.days(7),
   },
   alarms: {
-    /** The pattern: processing lag above 5 minutes. */
-    iteratorAgeMs: 300_000,
-    iteratorAgePeriod: Duration.seconds(300),
-    /** The pattern: any message in the DLQ. */
-    deadLetterMessages: 1,
-    deadLetterPeriod: Duration.seconds(60),
+    /** The pattern: processing lag above 5 minutes (300,000 ms), over its period of 300 s. */
+    iteratorAge: { threshold: Duration.minutes(5), period: Duration.minutes(5) },
+    /** The pattern: any write throttling (WriteProvisionedThroughputExceeded > 0); the period is our choice. */
+    throttledWrites: { threshold: 0, period: Duration.minutes(5) },
+    /** The pattern: any read throttling (ReadProvisionedThroughputExceeded > 0); the period is our choice. */
+    throttledReads: { threshold: 0, period: Duration.minutes(5) },
+    /** The pattern: more than 10 Lambda errors in 5 minutes. */
+    processorErrors: { threshold: 10, period: Duration.minutes(5) },
+    /** The pattern: Firehose data freshness above 15 minutes (900 s); the period is our choice. */
+    deliveryFreshness: { threshold: Duration.minutes(15), period: Duration.minutes(5) },
+    /** The pattern: any message in the DLQ; SQS publishes queue metrics every minute. */
+    deadLetterMessages: { threshold: 1, period: Duration.minutes(1) },
+    /** Our choice (the pattern has no HTTP front door): more than 1 % of requests failing on the server side. */
+    httpServerErrorPercent: { threshold: 1, period: Duration.minutes(5) },
+    /** The longest Kinesis retention (365 days): a lag or freshness threshold beyond it could never be reached. */
+    maxDurationThresholdSeconds: 31_536_000,
   },
   http: {
     stageName: 'v1',
@@ -299,6 +309,50 @@ export const DEFAULTS = {
     standardParameterMaxBytes: 4_096,
     advancedParameterMaxBytes: 8_192,
   },
+  flink: {
+    /** The newest runtime, and the only one whose application state Managed Flink encrypts with a customer-managed key. */
+    runtime: 'FLINK-1_20',
+    /**
+     * The Flink 1.x runtimes Managed Service for Apache Flink still supports; 1.6 to 1.13 are past its end of support.
+     * Flink 2.2 is left out: it removes fullRestarts and deprecates uptime and downtime, which the metric helpers read.
+     */
+    runtimes: ['FLINK-1_15', 'FLINK-1_18', 'FLINK-1_19', 'FLINK-1_20'],
+    /** Managed Flink encrypts checkpoints, snapshots and running state with a customer-managed key from Flink 1.20 on. */
+    customerManagedKeyRuntimes: ['FLINK-1_20'],
+    /** Our choice: one KPU to start with; auto scaling adds KPUs under load and removes them afterwards. */
+    parallelism: 1,
+    /** Managed Flink: parallelism up to 256, and 1 to 8 parallel tasks per KPU. */
+    parallelismRange: { min: 1, max: 256 },
+    /** Managed Flink's default: one task per KPU, for CPU-bound aggregations; blocking I/O profits from more. */
+    parallelismPerKpu: 1,
+    parallelismPerKpuRange: { min: 1, max: 8 },
+    /** Managed Flink's default: the application follows its load instead of falling behind the stream. */
+    autoScaling: true,
+    /** Managed Flink's defaults for the checkpoint interval and the pause after a checkpoint. */
+    checkpointInterval: Duration.seconds(60),
+    minPauseBetweenCheckpoints: Duration.seconds(5),
+    /**
+     * Our choice: from one second, below which checkpointing crowds out processing, to 24 hours, the shortest stream
+     * retention: a restart replays records from the last checkpoint, and records older than the retention are gone.
+     */
+    checkpointIntervalSecondsRange: { min: 1, max: 86_400 },
+    minPauseBetweenCheckpointsSecondsRange: { min: 0, max: 86_400 },
+    /** Managed Flink's defaults: INFO logs, application-level metrics (PARALLELISM metrics cost per subtask). */
+    logLevel: 'INFO',
+    metricsLevel: 'APPLICATION',
+    /** Our choice: a snapshot on every stop and update, so that the application resumes where it stopped. */
+    snapshotsEnabled: true,
+    /** The property group the construct fills with the source stream: application code reads the stream from it. */
+    applicationPropertiesGroupId: 'FlinkApplicationProperties',
+    /** Managed Flink's limits for runtime properties: 50 groups, 50 properties per group, ids of 1 to 50 characters. */
+    maxPropertyGroups: 50,
+    maxPropertiesPerGroup: 50,
+    propertyGroupIdPattern: /^[a-zA-Z0-9_.-]{1,50}$/,
+    /** Managed Flink's limits for its VPC configuration. */
+    vpcConfiguration: { maxSubnets: 16, maxSecurityGroups: 5 },
+    /** Where Managed Flink publishes the metrics of its applications. */
+    metricsNamespace: 'AWS/KinesisAnalytics',
+  },
   /** Our choice: long enough for an incident review, bounded so that logs do not grow forever. */
   logRetention: RetentionDays.ONE_YEAR,
 } as const;
@@ -321,6 +375,8 @@ export interface PresetValues {
   readonly dataLakeLifecycle: { readonly expireAfterDays: number; readonly intelligentTiering: boolean };
   /** Whether the pipeline indexes into OpenSearch, in a new domain of this size unless one is given (a `SearchDomainSize` name). */
   readonly openSearch: { readonly enabled: boolean; readonly domainSize: 'STANDARD' | 'PRODUCTION' };
+  /** Whether the pipeline runs its Flink application when code is given: PRODUCT.md's "on in prod when code is given". */
+  readonly flinkAnalytics: boolean;
 }
 
 /**
@@ -358,6 +414,7 @@ export const PRESET_TABLE: Record<'dev' | 'staging' | 'prod', PresetValues> = {
     referenceCacheSize: 'SINGLE_NODE',
     dataLakeLifecycle: { expireAfterDays: 30, intelligentTiering: false },
     openSearch: { enabled: false, domainSize: 'STANDARD' },
+    flinkAnalytics: false,
   },
   // 72 hours is our choice for staging: the pattern leaves it open, and three days cover a weekend.
   staging: {
@@ -370,6 +427,7 @@ export const PRESET_TABLE: Record<'dev' | 'staging' | 'prod', PresetValues> = {
     referenceCacheSize: 'STANDARD',
     dataLakeLifecycle: { expireAfterDays: 365, intelligentTiering: false },
     openSearch: { enabled: true, domainSize: 'STANDARD' },
+    flinkAnalytics: false,
   },
   prod: {
     streamMode: StreamMode.ON_DEMAND,
@@ -383,5 +441,6 @@ export const PRESET_TABLE: Record<'dev' | 'staging' | 'prod', PresetValues> = {
     // Seven years (2,557 days, with leap days), archived when unread; PRODUCT.md's table.
     dataLakeLifecycle: { expireAfterDays: 2_557, intelligentTiering: true },
     openSearch: { enabled: true, domainSize: 'PRODUCTION' },
+    flinkAnalytics: true,
   },
 };

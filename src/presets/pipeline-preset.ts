@@ -1,6 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { StreamMode } from 'aws-cdk-lib/aws-kinesis';
 import { PRESET_TABLE, PresetValues } from './defaults';
+import type { PipelineAlarmThresholds } from '../monitoring/pipeline-alarm-thresholds';
 import { ReferenceCacheSize } from '../processing/reference-cache';
 import { DataLakeLifecycle } from '../sinks/data-lake-lifecycle';
 import { SearchDomainSize } from '../sinks/search-domain';
@@ -78,6 +79,19 @@ export interface PresetSettings {
    * @default SearchDomainSize.STANDARD
    */
   readonly searchDomainSize?: SearchDomainSize;
+  /**
+   * Whether the pipeline runs its Flink analytics application when the pipeline's `analytics` gives code, unless
+   * `analytics.enabled` says otherwise.
+   *
+   * @default false
+   */
+  readonly flinkAnalytics?: boolean;
+  /**
+   * The alarms' thresholds, unless the pipeline's `alarmThresholds` give one.
+   *
+   * @default - the pattern's (see `PipelineAlarmThresholds`)
+   */
+  readonly alarmThresholds?: PipelineAlarmThresholds;
 }
 
 /**
@@ -130,6 +144,7 @@ export class PipelinePreset {
         : DataLakeLifecycle.expireAfter(Duration.days(values.dataLakeLifecycle.expireAfterDays)),
       openSearch: values.openSearch.enabled,
       searchDomainSize: SearchDomainSize[values.openSearch.domainSize],
+      flinkAnalytics: values.flinkAnalytics,
     });
   }
 

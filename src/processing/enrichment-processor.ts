@@ -384,6 +384,14 @@ export class EnrichmentProcessor extends Construct {
   public readonly function: lambda.IFunction;
   /** The on-failure destination of the Kinesis event source: one message per batch given up on. */
   public readonly deadLetterQueue: sqs.IQueue;
+  /** The stream the processor reads. */
+  public readonly sourceStream: kinesis.IStream;
+  /**
+   * The enhanced fan-out consumer the processor reads `sourceStream` through.
+   *
+   * @default - none: the processor shares the stream's read throughput
+   */
+  public readonly sourceConsumer?: kinesis.IStreamConsumer;
   /** The function's log group. */
   public readonly logGroup: logs.ILogGroup;
   /**
@@ -581,6 +589,8 @@ export class EnrichmentProcessor extends Construct {
     fn.addEventSource(props.sourceConsumer
       ? new KinesisConsumerEventSource(props.sourceConsumer, eventSourceProps)
       : new KinesisEventSource(props.sourceStream, eventSourceProps));
+    this.sourceStream = props.sourceStream;
+    this.sourceConsumer = props.sourceConsumer;
     grantStreamWrite(props.destinationStream, fn);
     this.function = fn;
     this.referenceCache?.connections.allowDefaultPortFrom(fn, 'Enrichment processor');
@@ -649,6 +659,27 @@ export class EnrichmentProcessor extends Construct {
       })),
     ];
     return { endpoints, connections };
+  }
+
+  /**
+   * The processor's lag: the age of the oldest record of `sourceStream` it has not read yet (maximum over the period).
+   * Kinesis reports it per enhanced fan-out consumer (`SubscribeToShardEvent.MillisBehindLatest`) or, for readers that
+   * share the stream, per stream (`GetRecords.IteratorAgeMilliseconds`); the stream-wide metric has no data for a
+   * consumer, so an alarm on it would never fire.
+   *
+   * @default - maximum over 5 minutes, in milliseconds
+   */
+  public metricIteratorAge(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    if (this.sourceConsumer === undefined) {
+      return this.sourceStream.metricGetRecordsIteratorAgeMilliseconds({ statistic: cloudwatch.Stats.MAXIMUM, ...props });
+    }
+    return new cloudwatch.Metric({
+      namespace: 'AWS/Kinesis',
+      metricName: 'SubscribeToShardEvent.MillisBehindLatest',
+      dimensionsMap: { StreamName: this.sourceStream.streamName, ConsumerName: this.sourceConsumer.streamConsumerName },
+      statistic: cloudwatch.Stats.MAXIMUM,
+      ...props,
+    });
   }
 
   /**

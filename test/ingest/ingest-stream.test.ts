@@ -101,6 +101,8 @@ describe('IngestStream', () => {
     expect(ingest.metricIncomingRecords().statistic).toBe('Sum');
     expect(ingest.metricIncomingBytes().metricName).toBe('IncomingBytes');
     expect(ingest.metricWriteThrottled().metricName).toBe('WriteProvisionedThroughputExceeded');
+    expect(ingest.metricReadThrottled()).toMatchObject({ metricName: 'ReadProvisionedThroughputExceeded', statistic: 'Sum' });
+    expect(resolve(ingest.metricReadThrottled().dimensions)).toEqual({ StreamName: { Ref: streamLogicalId } });
   });
 
   test('a provisioned stream sized from expected traffic carries the estimate', () => {

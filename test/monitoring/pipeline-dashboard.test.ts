@@ -1,41 +1,206 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
-import { RedshiftTarget, StreamingPipeline } from '../../src';
+import { FlinkApplicationCode, HttpIngestionAuth, PipelinePreset, RedshiftTarget, StreamingPipeline } from '../../src';
+import { DEFAULTS } from '../../src/presets/defaults';
+import { DashboardMetric, dashboardMetrics, dashboardWidgets, renderValue } from '../support/dashboard';
 import { newStack, templateOf } from '../support/stack';
 
-describe('PipelineDashboard', () => {
-  test('iterator-age alarm: the pattern\'s 5 minutes over 300 s, on the ingest stream, notifying on ALARM and OK', () => {
-    const stack = newStack();
-    const pipeline = new StreamingPipeline(stack, 'Pipeline');
-    const template = templateOf(stack);
-    const streamLogicalId = stack.resolve((pipeline.ingestStream.stream.node.defaultChild as never as { logicalId: string }).logicalId);
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+/** The alarms a pipeline should have, with the pattern's thresholds, from the resources in its stack. */
+function expectedAlarms(stack: Stack, pipeline: StreamingPipeline, template: Template) {
+  const ref = (value: unknown) => stack.resolve(value);
+  const ingest = ref(pipeline.ingestStream.stream.streamName);
+  const enriched = ref(pipeline.enrichedStream.stream.streamName);
+  const consumer = pipeline.processor.sourceConsumer;
+  const kinesis = (metricName: string, streamName: unknown, threshold: number, extra: object = {}) => ({
+    Namespace: 'AWS/Kinesis',
+    MetricName: metricName,
+    Dimensions: [{ Name: 'StreamName', Value: streamName }],
+    Statistic: 'Sum',
+    Period: 300,
+    Threshold: threshold,
+    ComparisonOperator: 'GreaterThanThreshold',
+    TreatMissingData: 'notBreaching',
+    ...extra,
+  });
+  const deliveryStreams = Object.entries(template.findResources('AWS::KinesisFirehose::DeliveryStream'));
+  const freshnessMetric = (type: string) => ({ S3: 'DeliveryToS3', Amazonopensearchservice: 'DeliveryToAmazonOpenSearchService', Redshift: 'DeliveryToRedshift' })[type];
+  return [
+    {
       Namespace: 'AWS/Kinesis',
-      MetricName: 'GetRecords.IteratorAgeMilliseconds',
-      Dimensions: [{ Name: 'StreamName', Value: { Ref: streamLogicalId } }],
+      ...(consumer === undefined
+        ? { MetricName: 'GetRecords.IteratorAgeMilliseconds', Dimensions: [{ Name: 'StreamName', Value: ingest }] }
+        : {
+          MetricName: 'SubscribeToShardEvent.MillisBehindLatest',
+          Dimensions: [{ Name: 'ConsumerName', Value: ref(consumer.streamConsumerName) }, { Name: 'StreamName', Value: ingest }],
+        }),
       Statistic: 'Maximum',
       Period: 300,
       Threshold: 300_000,
       ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'breaching',
+    },
+    kinesis('WriteProvisionedThroughputExceeded', ingest, 0),
+    kinesis('ReadProvisionedThroughputExceeded', ingest, 0),
+    kinesis('WriteProvisionedThroughputExceeded', enriched, 0),
+    kinesis('ReadProvisionedThroughputExceeded', enriched, 0),
+    {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: ref(pipeline.processor.function.functionName) }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 10,
+      ComparisonOperator: 'GreaterThanThreshold',
       TreatMissingData: 'notBreaching',
-      AlarmActions: [{ Ref: Match.stringLikeRegexp('AlarmTopic') }],
-      OKActions: [{ Ref: Match.stringLikeRegexp('AlarmTopic') }],
-    });
-  });
-
-  test('dead-letter alarm: any visible message', () => {
-    const stack = newStack();
-    new StreamingPipeline(stack, 'Pipeline');
-    templateOf(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+    },
+    ...deliveryStreams.map(([logicalId, resource]) => {
+      const destination = Object.keys(resource.Properties).find(key => key.endsWith('DestinationConfiguration'))!.replace(/^(Extended)?/, '').replace('DestinationConfiguration', '');
+      return {
+        Namespace: 'AWS/Firehose',
+        MetricName: `${freshnessMetric(destination)}.DataFreshness`,
+        Dimensions: [{ Name: 'DeliveryStreamName', Value: { Ref: logicalId } }],
+        Statistic: 'Maximum',
+        Period: 300,
+        Threshold: 900,
+        ComparisonOperator: 'GreaterThanThreshold',
+        TreatMissingData: 'notBreaching',
+      };
+    }),
+    {
       Namespace: 'AWS/SQS',
       MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('DeadLetterQueue'), 'QueueName'] } }],
+      Dimensions: [{ Name: 'QueueName', Value: ref(pipeline.processor.deadLetterQueue.queueName) }],
+      Statistic: 'Maximum',
+      Period: 60,
       Threshold: 1,
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      AlarmActions: [{ Ref: Match.stringLikeRegexp('AlarmTopic') }],
+      TreatMissingData: 'ignore',
+    },
+  ];
+}
+
+function alarmsOf(template: Template) {
+  return Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(alarm => alarm.Properties);
+}
+
+/** Code for a Flink application, in a bucket outside the stack. */
+function flinkCode() {
+  return FlinkApplicationCode.fromBucket(s3.Bucket.fromBucketName(new Stack(), 'Artifacts', 'flink-artifacts'), 'analytics.jar');
+}
+
+const topicRef = { Ref: Match.stringLikeRegexp('^PipelineMonitoringAlarmTopic') };
+
+describe('PipelineDashboard', () => {
+  test.each([
+    [PipelinePreset.DEV, 8],
+    [PipelinePreset.STAGING, 9],
+    [PipelinePreset.PROD, 9],
+  ])('%#: every alarm of the preset with its metric, dimensions, statistic, period, threshold, comparison and actions (%p alarms)', (preset, count) => {
+    const stack = newStack();
+    const pipeline = new StreamingPipeline(stack, 'Pipeline', { preset });
+    const template = templateOf(stack);
+    const expected = expectedAlarms(stack, pipeline, template);
+    expect(expected).toHaveLength(count);
+    expect(alarmsOf(template)).toHaveLength(count);
+    for (const alarm of expected) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        ...alarm,
+        EvaluationPeriods: 1,
+        AlarmDescription: Match.stringLikeRegexp('Runbook: the "Runbook" section'),
+        AlarmActions: [topicRef],
+        OKActions: [topicRef],
+      });
+    }
+    expect(pipeline.monitoring.alarms).toHaveLength(count);
+    // One per sink: the data lake, and OpenSearch in staging and prod.
+    expect(pipeline.monitoring.deliveryFreshnessAlarms).toHaveLength(count - 7);
+    // Every alarm names the resource it watches: an alarm without its dimensions never fires.
+    for (const alarm of alarmsOf(template)) {
+      expect(alarm.Dimensions.length).toBeGreaterThan(0);
+    }
+  });
+
+  test('the composite health alarm fires when any alarm does and notifies on ALARM and OK', () => {
+    const stack = newStack();
+    const pipeline = new StreamingPipeline(stack, 'Pipeline');
+    const template = templateOf(stack);
+    const [composite] = Object.values(template.findResources('AWS::CloudWatch::CompositeAlarm')).map(alarm => alarm.Properties);
+    expect(composite).toMatchObject({ AlarmActions: [expect.objectContaining({ Ref: expect.stringMatching(/^PipelineMonitoringAlarmTopic/) })] });
+    expect(composite.OKActions).toEqual(composite.AlarmActions);
+    const rule = JSON.stringify(stack.resolve(composite.AlarmRule));
+    const alarmIds = Object.keys(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarmIds).toHaveLength(pipeline.monitoring.alarms.length);
+    for (const alarmId of alarmIds) {
+      expect(rule).toContain(alarmId);
+    }
+    expect(rule.match(/ALARM\(/g)).toHaveLength(alarmIds.length);
+    expect(rule.match(/ OR /g)).toHaveLength(alarmIds.length - 1);
+  });
+
+  test('HTTP ingestion adds its 5XX rate alarm: more than 1 % of requests, from API Gateway\'s average 5XXError', () => {
+    const stack = newStack();
+    const pipeline = new StreamingPipeline(stack, 'Pipeline', { httpIngestion: { auth: HttpIngestionAuth.iam() } });
+    const template = templateOf(stack);
+    expect(alarmsOf(template)).toHaveLength(9);
+    const [restApi] = Object.values(template.findResources('AWS::ApiGateway::RestApi'));
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Metrics: [
+        { Id: 'expr_1', Expression: '100 * serverErrors', Label: '5XX responses (%)' },
+        {
+          Id: 'serverErrors',
+          ReturnData: false,
+          MetricStat: {
+            Metric: { Namespace: 'AWS/ApiGateway', MetricName: '5XXError', Dimensions: Match.arrayWith([{ Name: 'ApiName', Value: restApi.Properties.Name }, { Name: 'Stage', Value: 'v1' }]) },
+            Period: 300,
+            Stat: 'Average',
+          },
+        },
+      ],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [topicRef],
+      OKActions: [topicRef],
     });
+    expect(pipeline.monitoring.httpServerErrorAlarm).toBeDefined();
+  });
+
+  test('thresholds: an explicit prop wins over a custom preset\'s, which wins over the pattern\'s', () => {
+    const stack = newStack();
+    const preset = PipelinePreset.custom('quiet', {
+      ...PipelinePreset.DEV.settings,
+      alarmThresholds: { iteratorAge: Duration.minutes(10), processorErrors: 50, deliveryFreshness: Duration.minutes(30) },
+    });
+    new StreamingPipeline(stack, 'Pipeline', { preset, alarmThresholds: { processorErrors: 100, deadLetterMessages: 5, throttledWrites: 20 } });
+    const byMetric = (metricName: string) => alarmsOf(templateOf(stack))
+      .filter(alarm => alarm.MetricName === metricName).map(alarm => alarm.Threshold);
+    expect(byMetric('GetRecords.IteratorAgeMilliseconds')).toEqual([600_000]);
+    expect(byMetric('Errors')).toEqual([100]);
+    expect(byMetric('DeliveryToS3.DataFreshness')).toEqual([1_800]);
+    expect(byMetric('ApproximateNumberOfMessagesVisible')).toEqual([5]);
+    expect(byMetric('WriteProvisionedThroughputExceeded')).toEqual([20, 20]);
+    expect(byMetric('ReadProvisionedThroughputExceeded')).toEqual([0, 0]);
+  });
+
+  test.each([
+    [{ deadLetterMessages: 0 }, 'Invalid StreamingPipelineProps.alarmThresholds.deadLetterMessages: 0. Allowed: an integer from 1 to'],
+    [{ processorErrors: 2.5 }, 'Invalid StreamingPipelineProps.alarmThresholds.processorErrors: 2.5. Allowed: an integer from 0 to'],
+    [{ throttledReads: -1 }, 'Invalid StreamingPipelineProps.alarmThresholds.throttledReads: -1. Allowed: an integer from 0 to'],
+    [{ iteratorAge: Duration.millis(500) }, 'Invalid StreamingPipelineProps.alarmThresholds.iteratorAge: 0.5 seconds. Allowed: a whole number of seconds from 1 to 31536000.'],
+    [{ deliveryFreshness: Duration.days(400) }, 'Invalid StreamingPipelineProps.alarmThresholds.deliveryFreshness: 34560000 seconds. Allowed: a whole number of seconds from 1 to 31536000.'],
+    [{ httpServerErrorPercent: 100 }, 'Invalid StreamingPipelineProps.alarmThresholds.httpServerErrorPercent: 100. Allowed: a percentage from 0 to less than 100.'],
+  ])('rejects thresholds %j', (alarmThresholds, message) => {
+    expect(() => new StreamingPipeline(newStack(), 'Pipeline', { alarmThresholds })).toThrow(message);
+  });
+
+  test('a bad threshold of a custom preset names the preset', () => {
+    const preset = PipelinePreset.custom('noisy', { ...PipelinePreset.DEV.settings, alarmThresholds: { deadLetterMessages: 0 } });
+    expect(() => new StreamingPipeline(newStack(), 'Pipeline', { preset }))
+      .toThrow('Invalid PipelinePreset "noisy" alarmThresholds.deadLetterMessages: 0.');
   });
 
   test('alarm topic: encrypted with the pipeline key, HTTPS only, and the key lets CloudWatch publish', () => {
@@ -96,4 +261,97 @@ describe('PipelineDashboard', () => {
     expect(rows.every(index => index >= 0)).toBe(true);
     expect([...rows].sort((a, b) => a - b)).toEqual(rows);
   });
+
+  test('Flink analytics adds its row: uptime, checkpoints, records lag', () => {
+    const stack = newStack();
+    new StreamingPipeline(stack, 'Pipeline', { preset: PipelinePreset.PROD, analytics: { code: flinkCode() } });
+    expect(dashboardWidgets(templateOf(stack)).slice(-3).map(widget => widget.title))
+      .toEqual(['Flink: uptime and downtime (ms)', 'Flink: checkpoints', 'Flink: records lag (ms behind latest)']);
+  });
+
+  test('widgets per enabled component: HTTP ingestion joins the ingest row, each sink adds a delivery row', () => {
+    const plain = newStack();
+    new StreamingPipeline(plain, 'Pipeline');
+    const withHttp = newStack('WithHttp');
+    new StreamingPipeline(withHttp, 'Pipeline', { preset: PipelinePreset.STAGING, httpIngestion: { auth: HttpIngestionAuth.iam() } });
+    const titles = (stack: Stack) => dashboardWidgets(templateOf(stack)).map(widget => widget.title);
+    const ingest = ['Ingest: incoming records', 'Ingest: incoming bytes', 'Ingest: PutRecords records', 'Ingest: PutRecords latency (ms)',
+      'Ingest: throttled writes and reads'];
+    const http = ['HTTP ingestion: 4XX and 5XX responses', 'HTTP ingestion: latency (ms)'];
+    const processing = ['Processing: iterator age (ms)', 'Processing: invocations, errors, throttles', 'Processing: duration (ms)',
+      'Processing: concurrent executions', 'Processing: records', 'Processing: reference cache hit ratio (%)', 'Enriched stream: incoming records',
+      'Enriched stream: throttled writes and reads'];
+    const delivery = (sink: string) => [`Delivery (${sink}): records into Firehose`, `Delivery (${sink}): success`, `Delivery (${sink}): data freshness (s)`];
+    const failures = ['Failures: dead-letter queue messages', 'Failures: oldest dead letter (s)', 'Alarms'];
+    expect(titles(plain)).toEqual([...ingest, ...processing, ...delivery('DataLake'), ...failures]);
+    expect(titles(withHttp)).toEqual([...ingest, ...http, ...processing, ...delivery('DataLake'), ...delivery('OpenSearch'), ...failures]);
+  });
+
+  test.each([
+    ['dev', () => ({ preset: PipelinePreset.DEV })],
+    ['staging with HTTP ingestion', () => ({ preset: PipelinePreset.STAGING, httpIngestion: { auth: HttpIngestionAuth.iam() } })],
+    ['prod with Flink analytics', () => ({ preset: PipelinePreset.PROD, analytics: { code: flinkCode() } })],
+  ])('%s: every metric on the dashboard belongs to a resource of the same stack (no dangling metric)', (_name, props) => {
+    const stack = newStack();
+    new StreamingPipeline(stack, 'Pipeline', props());
+    const template = templateOf(stack);
+    const resources: Record<string, { Type: string; Properties: Record<string, unknown> }> = template.toJSON().Resources;
+    const metrics = dashboardMetrics(template);
+    expect(metrics.length).toBeGreaterThan(20);
+    const problems = metrics.flatMap(metric => danglingDimensions(metric, resources));
+    expect(problems).toEqual([]);
+  });
 });
+
+/** Which resource each dimension of a namespace names, and how the dashboard refers to it. */
+type DimensionTarget = { type: string; reference: 'Ref' | string } | { type: string; property: string } | { literal: string };
+const DIMENSION_RESOURCES: Record<string, Record<string, DimensionTarget>> = {
+  'AWS/Kinesis': {
+    StreamName: { type: 'AWS::Kinesis::Stream', reference: 'Ref' },
+    ConsumerName: { type: 'AWS::Kinesis::StreamConsumer', reference: 'ConsumerName' },
+  },
+  'AWS/Lambda': { FunctionName: { type: 'AWS::Lambda::Function', reference: 'Ref' } },
+  'AWS/SQS': { QueueName: { type: 'AWS::SQS::Queue', reference: 'QueueName' } },
+  'AWS/Firehose': { DeliveryStreamName: { type: 'AWS::KinesisFirehose::DeliveryStream', reference: 'Ref' } },
+  'AWS/ApiGateway': {
+    ApiName: { type: 'AWS::ApiGateway::RestApi', property: 'Name' },
+    Stage: { type: 'AWS::ApiGateway::Stage', property: 'StageName' },
+  },
+  'AWS/KinesisAnalytics': {
+    Application: { type: 'AWS::KinesisAnalyticsV2::Application', reference: 'Ref' },
+    // The Kinesis source's lag is published per input stream.
+    Flow: { literal: 'Input' },
+    Id: { type: 'AWS::Kinesis::Stream', reference: 'Ref' },
+  },
+  [DEFAULTS.processorObservability.metricsNamespace]: {
+    FunctionName: { type: 'AWS::Lambda::Function', reference: 'Ref' },
+    service: { type: 'AWS::Lambda::Function', property: 'Environment.Variables.POWERTOOLS_SERVICE_NAME' },
+  },
+};
+
+/** What is wrong with a metric's dimensions: each must name an existing resource of the type its namespace watches. */
+function danglingDimensions(metric: DashboardMetric, resources: Record<string, { Type: string; Properties: Record<string, unknown> }>): string[] {
+  const known = DIMENSION_RESOURCES[metric.namespace];
+  const where = `${metric.widget}: ${metric.namespace} ${metric.metricName}`;
+  if (known === undefined) {
+    return [`${where}: namespace of no resource in the stack`];
+  }
+  if (Object.keys(metric.dimensions).length === 0) {
+    return [`${where}: no dimensions`];
+  }
+  return Object.entries(metric.dimensions).flatMap(([name, value]) => {
+    const expected = known[name];
+    if (expected === undefined) {
+      return [`${where}: unexpected dimension ${name}`];
+    }
+    if ('literal' in expected) {
+      return value === expected.literal ? [] : [`${where}: ${name} ${value} is not ${expected.literal}`];
+    }
+    const ofType = Object.entries(resources).filter(([, resource]) => resource.Type === expected.type);
+    const found = 'property' in expected
+      ? ofType.some(([, resource]) => renderValue(expected.property.split('.')
+        .reduce<unknown>((at, key) => (at as Record<string, unknown> | undefined)?.[key], resource.Properties)) === value)
+      : ofType.some(([logicalId]) => value === (expected.reference === 'Ref' ? `Ref:${logicalId}` : `GetAtt:${logicalId}.${expected.reference}`));
+    return found ? [] : [`${where}: ${name} ${value} names no ${expected.type} of the stack`];
+  });
+}

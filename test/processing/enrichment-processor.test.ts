@@ -135,6 +135,23 @@ describe('EnrichmentProcessor', () => {
     })).toThrow('Invalid EnrichmentProcessorProps.sourceConsumer: it consumes another stream than sourceStream.');
   });
 
+  test('metricIteratorAge: the stream\'s GetRecords iterator age, or the consumer\'s lag with enhanced fan-out', () => {
+    const stack = newStack();
+    const source = new IngestStream(stack, 'Source');
+    const shared = new EnrichmentProcessor(stack, 'Shared', { sourceStream: source.stream, destinationStream: new IngestStream(stack, 'One').stream });
+    const consumer = source.addConsumer('reader');
+    const fanOut = new EnrichmentProcessor(stack, 'FanOut', {
+      sourceStream: source.stream, sourceConsumer: consumer, destinationStream: new IngestStream(stack, 'Two').stream,
+    });
+    const streamName = stack.resolve(source.stream.streamName);
+    expect(shared.metricIteratorAge()).toMatchObject({ namespace: 'AWS/Kinesis', metricName: 'GetRecords.IteratorAgeMilliseconds', statistic: 'Maximum' });
+    expect(stack.resolve(shared.metricIteratorAge().dimensions)).toEqual({ StreamName: streamName });
+    expect(fanOut.metricIteratorAge()).toMatchObject({ namespace: 'AWS/Kinesis', metricName: 'SubscribeToShardEvent.MillisBehindLatest', statistic: 'Maximum' });
+    expect(stack.resolve(fanOut.metricIteratorAge().dimensions))
+      .toEqual({ StreamName: streamName, ConsumerName: stack.resolve(consumer.streamConsumerName) });
+    expect(fanOut.sourceConsumer).toBe(consumer);
+  });
+
   test('normalization options reach the handler, checked against the schema', () => {
     const { template } = processorStack({
       normalization: { trimFields: ['user_id', 'page'], lowerCaseFields: ['event_type'], dropUnknownFields: true },
