@@ -1,5 +1,5 @@
 import * as fs from 'fs';
-import { ArnFormat, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Fn, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -232,22 +232,6 @@ export interface FlinkApplicationOptions {
    */
   readonly securityGroups?: ec2.ISecurityGroup[];
   /**
-   * The customer-managed KMS key that encrypts the application's state (checkpoints, snapshots and running state,
-   * with `FLINK-1_20`) and its log group. Its key policy must allow Managed Flink's service principals, which this
-   * construct adds to a key of this stack; the owner of an imported key adds them (see the AWS documentation "Key
-   * management in Amazon Managed Service for Apache Flink"). Managed Flink uses rotated key material after its next
-   * restart.
-   *
-   * @default - a new key with rotation enabled
-   */
-  readonly encryptionKey?: kms.IKey;
-  /**
-   * What happens to the application, its log group and its new key when they leave the stack.
-   *
-   * @default RemovalPolicy.RETAIN
-   */
-  readonly removalPolicy?: RemovalPolicy;
-  /**
    * How long the application's logs are kept.
    *
    * @default RetentionDays.ONE_YEAR
@@ -273,6 +257,22 @@ export interface FlinkApplicationProps extends FlinkApplicationOptions {
   readonly sourceStream: kinesis.IStream;
   /** The application's JAR: `FlinkApplicationCode.fromAsset(...)` or `FlinkApplicationCode.fromBucket(...)`. */
   readonly code: FlinkApplicationCode;
+  /**
+   * The customer-managed KMS key that encrypts the application's state (checkpoints, snapshots and running state,
+   * with `FLINK-1_20`) and its log group. Its key policy must allow Managed Flink's service principals, which this
+   * construct adds to a key of this stack; the owner of an imported key adds them (see the AWS documentation "Key
+   * management in Amazon Managed Service for Apache Flink"). Managed Flink uses rotated key material after its next
+   * restart.
+   *
+   * @default - a new key with rotation enabled
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * What happens to the application, its log group and its new key when they leave the stack.
+   *
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
 }
 
 /**
@@ -438,7 +438,7 @@ export class FlinkApplication extends Construct implements ec2.IConnectable, iam
   /**
    * How far the Kinesis source is behind the tip of the source stream, in milliseconds: the records lag. Managed
    * Flink publishes the Kinesis connector's `millisBehindLatest` per stream with the dimensions `Application`, `Flow`
-   * (`Input`) and `Id` (the stream name), as AWS's dashboards for `FlinkKinesisConsumer` use them. For another source
+   * (`Input`) and `Id` (the stream name, hyphens written as underscores), as AWS's dashboards for `FlinkKinesisConsumer` use them. For another source
    * connector, pass the dimensions it is published with as `dimensionsMap`.
    *
    * @default - maximum over 5 minutes
@@ -446,7 +446,8 @@ export class FlinkApplication extends Construct implements ec2.IConnectable, iam
   public metricMillisBehindLatest(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
     return this.metric('millisBehindLatest', {
       statistic: cloudwatch.Stats.MAXIMUM,
-      dimensionsMap: { Application: this.applicationName, Flow: 'Input', Id: this.sourceStreamName },
+      // Managed Flink writes the stream name with underscores for hyphens in this dimension.
+      dimensionsMap: { Application: this.applicationName, Flow: 'Input', Id: Fn.join('_', Fn.split('-', this.sourceStreamName)) },
       ...props,
     });
   }

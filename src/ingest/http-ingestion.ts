@@ -466,18 +466,12 @@ export class HttpIngestion extends Construct {
   }
 
   /**
-   * Share of requests answered with a 5XX status, in percent (over the period): API Gateway's `5XXError` averaged
-   * over the requests.
+   * Requests received (sum over the period).
    *
-   * @default - over 5 minutes
+   * @default - sum over 5 minutes
    */
-  public metricServerErrorRate(props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression {
-    return new cloudwatch.MathExpression({
-      expression: '100 * serverErrors',
-      usingMetrics: { serverErrors: this.metric('5XXError', { statistic: cloudwatch.Stats.AVERAGE, period: props?.period }) },
-      label: '5XX responses (%)',
-      ...props,
-    });
+  public metricRequests(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('Count', { statistic: cloudwatch.Stats.SUM, ...props });
   }
 
   /**

@@ -138,10 +138,11 @@ export class PipelineDashboard extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     this.deliveryFreshnessAlarms = props.sinks.map(sink => this.alarm(`${sink.node.id}FreshnessAlarm`, {
-      description: `Firehose delivery to ${sink.node.id} is falling behind: the oldest record not yet delivered is older than the threshold.`,
-      metric: sink.metricDataFreshness({ period: periods.deliveryFreshness.period }),
+      description: `Firehose delivery to ${sink.node.id} is falling behind: the oldest record not yet delivered, or the reading of `
+        + 'the enriched stream, is older than the threshold.',
+      metric: sink.metricDeliveryLag({ period: periods.deliveryFreshness.period }),
       threshold: thresholds.deliveryFreshness.toSeconds(),
-      // Firehose reports freshness only while records wait for delivery; an idle delivery stream is up to date.
+      // Firehose reports both only while it reads and delivers; a delivery stream with nothing to do is up to date.
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     }));
     this.deadLetterAlarm = this.alarm('DeadLetterAlarm', {
@@ -154,7 +155,7 @@ export class PipelineDashboard extends Construct {
     });
     this.httpServerErrorAlarm = props.httpIngestion && this.alarm('HttpServerErrorAlarm', {
       description: 'The HTTP front door answers too many requests with a 5XX status: Kinesis failures or configuration errors.',
-      metric: props.httpIngestion.metricServerErrorRate({ period: periods.httpServerErrorPercent.period }),
+      metric: serverErrorRate(props.httpIngestion, periods.httpServerErrorPercent),
       threshold: thresholds.httpServerErrorPercent,
       // No requests, no errors.
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
@@ -297,14 +298,15 @@ export class PipelineDashboard extends Construct {
 function deliveryRow(sink: FirehoseSink, freshnessThresholdSeconds: number): cloudwatch.IWidget[] {
   const name = sink.node.id;
   return [
-    graph(`Delivery (${name}): records into Firehose`, [sink.metricIncomingRecords()]),
-    graph(`Delivery (${name}): success`, [sink.metricDeliverySuccess()]),
+    graph(`Delivery (${name}): records read from the stream`, [sink.metricIncomingRecords()], 6),
+    graph(`Delivery (${name}): success`, [sink.metricDeliverySuccess()], 6),
     new cloudwatch.GraphWidget({
-      title: `Delivery (${name}): data freshness (s)`,
-      left: [sink.metricDataFreshness()],
+      title: `Delivery (${name}): data freshness and source lag (s)`,
+      left: [sink.metricDataFreshness({ label: 'freshness' }), sink.metricDeliveryLag()],
       leftAnnotations: [{ value: freshnessThresholdSeconds, label: 'alarm' }],
-      width: 8,
+      width: 6,
     }),
+    graph(`Delivery (${name}): source lag (ms behind latest)`, [sink.metricSourceLag()], 6),
   ];
 }
 
@@ -317,6 +319,22 @@ function flinkRow(flink: FlinkApplication): cloudwatch.IWidget[] {
     ]),
     graph('Flink: records lag (ms behind latest)', [flink.metricMillisBehindLatest()]),
   ];
+}
+
+/**
+ * The share of 5XX responses in percent, counted as 0 while there are fewer requests than the minimum: one failed
+ * request out of three is no outage.
+ */
+function serverErrorRate(http: HttpIngestion, settings: { period: Duration; minimumRequests: number }): cloudwatch.MathExpression {
+  return new cloudwatch.MathExpression({
+    expression: `IF(requests >= ${settings.minimumRequests}, 100 * serverErrors / requests, 0)`,
+    usingMetrics: {
+      requests: http.metricRequests({ period: settings.period }),
+      serverErrors: http.metricServerErrors({ period: settings.period }),
+    },
+    label: '5XX responses (%)',
+    period: settings.period,
+  });
 }
 
 /** p50 and p99 of a metric. */

@@ -263,8 +263,11 @@ export const DEFAULTS = {
     deliveryFreshness: { threshold: Duration.minutes(15), period: Duration.minutes(5) },
     /** The pattern: any message in the DLQ; SQS publishes queue metrics every minute. */
     deadLetterMessages: { threshold: 1, period: Duration.minutes(1) },
-    /** Our choice (the pattern has no HTTP front door): more than 1 % of requests failing on the server side. */
-    httpServerErrorPercent: { threshold: 1, period: Duration.minutes(5) },
+    /**
+     * Our choice (the pattern has no HTTP front door): more than 1 % of requests failing on the server side, once there
+     * are at least 20 requests in the period.
+     */
+    httpServerErrorPercent: { threshold: 1, period: Duration.minutes(5), minimumRequests: 20 },
     /** The longest Kinesis retention (365 days): a lag or freshness threshold beyond it could never be reached. */
     maxDurationThresholdSeconds: 31_536_000,
   },

@@ -104,12 +104,43 @@ export abstract class FirehoseSink extends Construct {
   }
 
   /**
-   * Records the delivery stream received from the source stream (sum over the period).
+   * Records the delivery stream read from the source stream, rereads after a failover included (sum over the
+   * period). Firehose reports `IncomingRecords` only for direct puts; a stream source has
+   * `DataReadFromKinesisStream.Records`.
    *
    * @default - sum over 5 minutes
    */
   public metricIncomingRecords(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
-    return this.metric('IncomingRecords', { statistic: cloudwatch.Stats.SUM, ...props });
+    return this.metric('DataReadFromKinesisStream.Records', { statistic: cloudwatch.Stats.SUM, ...props });
+  }
+
+  /**
+   * How far the delivery stream's reading is behind the newest record of the source stream, in milliseconds
+   * (maximum over the period): data freshness counts from when a record reaches Firehose, so only this shows a
+   * delivery stream that cannot read its source.
+   *
+   * @default - maximum over 5 minutes
+   */
+  public metricSourceLag(props?: cloudwatch.MetricOptions): cloudwatch.Metric {
+    return this.metric('KinesisMillisBehindLatest', { statistic: cloudwatch.Stats.MAXIMUM, ...props });
+  }
+
+  /**
+   * The sink's delivery lag in seconds: the larger of its data freshness and its source lag (maximum over the
+   * period), so that it grows both when Firehose cannot deliver and when it cannot read.
+   *
+   * @default - over 5 minutes
+   */
+  public metricDeliveryLag(props?: cloudwatch.MathExpressionOptions): cloudwatch.MathExpression {
+    return new cloudwatch.MathExpression({
+      expression: 'MAX([freshness, sourceLag / 1000])',
+      usingMetrics: {
+        freshness: this.metricDataFreshness({ period: props?.period }),
+        sourceLag: this.metricSourceLag({ period: props?.period }),
+      },
+      label: 'delivery lag (s)',
+      ...props,
+    });
   }
 
   /**

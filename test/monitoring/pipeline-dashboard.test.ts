@@ -59,12 +59,22 @@ function expectedAlarms(stack: Stack, pipeline: StreamingPipeline, template: Tem
     },
     ...deliveryStreams.map(([logicalId, resource]) => {
       const destination = Object.keys(resource.Properties).find(key => key.endsWith('DestinationConfiguration'))!.replace(/^(Extended)?/, '').replace('DestinationConfiguration', '');
+      const firehose = (id: string, metricName: string) => ({
+        Id: id,
+        ReturnData: false,
+        MetricStat: {
+          Metric: { Namespace: 'AWS/Firehose', MetricName: metricName, Dimensions: [{ Name: 'DeliveryStreamName', Value: { Ref: logicalId } }] },
+          Period: 300,
+          Stat: 'Maximum',
+        },
+      });
+      // The larger of the delivery stream's freshness (s) and how far its reading of the enriched stream lags (ms).
       return {
-        Namespace: 'AWS/Firehose',
-        MetricName: `${freshnessMetric(destination)}.DataFreshness`,
-        Dimensions: [{ Name: 'DeliveryStreamName', Value: { Ref: logicalId } }],
-        Statistic: 'Maximum',
-        Period: 300,
+        Metrics: [
+          { Id: 'expr_1', Expression: 'MAX([freshness, sourceLag / 1000])', Label: 'delivery lag (s)', ReturnData: true },
+          firehose('freshness', `${freshnessMetric(destination)}.DataFreshness`),
+          firehose('sourceLag', 'KinesisMillisBehindLatest'),
+        ],
         Threshold: 900,
         ComparisonOperator: 'GreaterThanThreshold',
         TreatMissingData: 'notBreaching',
@@ -120,7 +130,11 @@ describe('PipelineDashboard', () => {
     expect(pipeline.monitoring.deliveryFreshnessAlarms).toHaveLength(count - 7);
     // Every alarm names the resource it watches: an alarm without its dimensions never fires.
     for (const alarm of alarmsOf(template)) {
-      expect(alarm.Dimensions.length).toBeGreaterThan(0);
+      type Stat = { MetricStat?: { Metric: { Dimensions: unknown[] } } };
+      const dimensionLists: unknown[][] = alarm.Metrics === undefined ? [alarm.Dimensions]
+        : (alarm.Metrics as Stat[]).filter(metric => metric.MetricStat).map(metric => metric.MetricStat!.Metric.Dimensions);
+      expect(dimensionLists.length).toBeGreaterThan(0);
+      dimensionLists.forEach(dimensions => expect(dimensions.length).toBeGreaterThan(0));
     }
   });
 
@@ -141,7 +155,7 @@ describe('PipelineDashboard', () => {
     expect(rule.match(/ OR /g)).toHaveLength(alarmIds.length - 1);
   });
 
-  test('HTTP ingestion adds its 5XX rate alarm: more than 1 % of requests, from API Gateway\'s average 5XXError', () => {
+  test('HTTP ingestion adds its 5XX rate alarm: more than 1 % of requests, once there are at least 20', () => {
     const stack = newStack();
     const pipeline = new StreamingPipeline(stack, 'Pipeline', { httpIngestion: { auth: HttpIngestionAuth.iam() } });
     const template = templateOf(stack);
@@ -149,16 +163,16 @@ describe('PipelineDashboard', () => {
     const [restApi] = Object.values(template.findResources('AWS::ApiGateway::RestApi'));
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Metrics: [
-        { Id: 'expr_1', Expression: '100 * serverErrors', Label: '5XX responses (%)' },
-        {
-          Id: 'serverErrors',
+        { Id: 'expr_1', Expression: 'IF(requests >= 20, 100 * serverErrors / requests, 0)', Label: '5XX responses (%)', ReturnData: true },
+        ...[['requests', 'Count'], ['serverErrors', '5XXError']].map(([id, metricName]) => ({
+          Id: id,
           ReturnData: false,
           MetricStat: {
-            Metric: { Namespace: 'AWS/ApiGateway', MetricName: '5XXError', Dimensions: Match.arrayWith([{ Name: 'ApiName', Value: restApi.Properties.Name }, { Name: 'Stage', Value: 'v1' }]) },
+            Metric: { Namespace: 'AWS/ApiGateway', MetricName: metricName, Dimensions: [{ Name: 'ApiName', Value: restApi.Properties.Name }, { Name: 'Stage', Value: 'v1' }] },
             Period: 300,
-            Stat: 'Average',
+            Stat: 'Sum',
           },
-        },
+        })),
       ],
       Threshold: 1,
       ComparisonOperator: 'GreaterThanThreshold',
@@ -180,7 +194,8 @@ describe('PipelineDashboard', () => {
       .filter(alarm => alarm.MetricName === metricName).map(alarm => alarm.Threshold);
     expect(byMetric('GetRecords.IteratorAgeMilliseconds')).toEqual([600_000]);
     expect(byMetric('Errors')).toEqual([100]);
-    expect(byMetric('DeliveryToS3.DataFreshness')).toEqual([1_800]);
+    const freshness = alarmsOf(templateOf(stack)).filter(alarm => JSON.stringify(alarm.Metrics ?? []).includes('DeliveryToS3.DataFreshness'));
+    expect(freshness.map(alarm => alarm.Threshold)).toEqual([1_800]);
     expect(byMetric('ApproximateNumberOfMessagesVisible')).toEqual([5]);
     expect(byMetric('WriteProvisionedThroughputExceeded')).toEqual([20, 20]);
     expect(byMetric('ReadProvisionedThroughputExceeded')).toEqual([0, 0]);
@@ -236,7 +251,7 @@ describe('PipelineDashboard', () => {
     new StreamingPipeline(stack, 'Pipeline');
     const [dashboard] = Object.values(templateOf(stack).findResources('AWS::CloudWatch::Dashboard'));
     const body = JSON.stringify(stack.resolve(dashboard.Properties.DashboardBody));
-    const titles = ['Ingest: incoming records', 'Processing: iterator age (ms)', 'Delivery (DataLake): data freshness (s)', 'Failures: dead-letter queue messages']
+    const titles = ['Ingest: incoming records', 'Processing: iterator age (ms)', 'Delivery (DataLake): data freshness and source lag (s)', 'Failures: dead-letter queue messages']
       .map(title => body.indexOf(title));
     expect(titles.every(index => index >= 0)).toBe(true);
     expect([...titles].sort((a, b) => a - b)).toEqual(titles);
@@ -281,7 +296,8 @@ describe('PipelineDashboard', () => {
     const processing = ['Processing: iterator age (ms)', 'Processing: invocations, errors, throttles', 'Processing: duration (ms)',
       'Processing: concurrent executions', 'Processing: records', 'Processing: reference cache hit ratio (%)', 'Enriched stream: incoming records',
       'Enriched stream: throttled writes and reads'];
-    const delivery = (sink: string) => [`Delivery (${sink}): records into Firehose`, `Delivery (${sink}): success`, `Delivery (${sink}): data freshness (s)`];
+    const delivery = (sink: string) => [`Delivery (${sink}): records read from the stream`, `Delivery (${sink}): success`,
+      `Delivery (${sink}): data freshness and source lag (s)`, `Delivery (${sink}): source lag (ms behind latest)`];
     const failures = ['Failures: dead-letter queue messages', 'Failures: oldest dead letter (s)', 'Alarms'];
     expect(titles(plain)).toEqual([...ingest, ...processing, ...delivery('DataLake'), ...failures]);
     expect(titles(withHttp)).toEqual([...ingest, ...http, ...processing, ...delivery('DataLake'), ...delivery('OpenSearch'), ...failures]);
@@ -304,7 +320,7 @@ describe('PipelineDashboard', () => {
 });
 
 /** Which resource each dimension of a namespace names, and how the dashboard refers to it. */
-type DimensionTarget = { type: string; reference: 'Ref' | string } | { type: string; property: string } | { literal: string };
+type DimensionTarget = { type: string; reference: 'Ref' | string; rendered?: (ref: string) => string } | { type: string; property: string } | { literal: string };
 const DIMENSION_RESOURCES: Record<string, Record<string, DimensionTarget>> = {
   'AWS/Kinesis': {
     StreamName: { type: 'AWS::Kinesis::Stream', reference: 'Ref' },
@@ -319,14 +335,33 @@ const DIMENSION_RESOURCES: Record<string, Record<string, DimensionTarget>> = {
   },
   'AWS/KinesisAnalytics': {
     Application: { type: 'AWS::KinesisAnalyticsV2::Application', reference: 'Ref' },
-    // The Kinesis source's lag is published per input stream.
+    // The Kinesis source's lag is published per input stream, its name with underscores for hyphens.
     Flow: { literal: 'Input' },
-    Id: { type: 'AWS::Kinesis::Stream', reference: 'Ref' },
+    Id: { type: 'AWS::Kinesis::Stream', reference: 'Ref', rendered: (ref: string) => `Replace(-,_,${ref})` },
   },
   [DEFAULTS.processorObservability.metricsNamespace]: {
     FunctionName: { type: 'AWS::Lambda::Function', reference: 'Ref' },
     service: { type: 'AWS::Lambda::Function', property: 'Environment.Variables.POWERTOOLS_SERVICE_NAME' },
   },
+};
+
+/**
+ * The metrics each namespace publishes that the dashboard may draw, as the services document them (Kinesis Data Streams,
+ * Lambda, SQS, Firehose with a Kinesis source, API Gateway, Managed Flink) and as the processor publishes them.
+ */
+const DOCUMENTED_METRICS: Record<string, string[]> = {
+  'AWS/Kinesis': ['IncomingRecords', 'IncomingBytes', 'PutRecords.SuccessfulRecords', 'PutRecords.FailedRecords', 'PutRecords.ThrottledRecords',
+    'PutRecords.Latency', 'WriteProvisionedThroughputExceeded', 'ReadProvisionedThroughputExceeded', 'GetRecords.IteratorAgeMilliseconds',
+    'SubscribeToShardEvent.MillisBehindLatest'],
+  'AWS/Lambda': ['Invocations', 'Errors', 'Throttles', 'Duration', 'ConcurrentExecutions'],
+  'AWS/SQS': ['ApproximateNumberOfMessagesVisible', 'ApproximateAgeOfOldestMessage'],
+  'AWS/Firehose': ['DataReadFromKinesisStream.Records', 'KinesisMillisBehindLatest', 'DeliveryToS3.Success', 'DeliveryToS3.DataFreshness',
+    'DeliveryToAmazonOpenSearchService.Success', 'DeliveryToAmazonOpenSearchService.DataFreshness', 'DeliveryToRedshift.Success',
+    'DeliveryToRedshift.DataFreshness'],
+  'AWS/ApiGateway': ['Count', '4XXError', '5XXError', 'Latency'],
+  'AWS/KinesisAnalytics': ['uptime', 'downtime', 'fullRestarts', 'numberOfFailedCheckpoints', 'lastCheckpointDuration', 'millisBehindLatest'],
+  [DEFAULTS.processorObservability.metricsNamespace]: ['RecordsIn', 'RecordsEnriched', 'RecordsInvalid', 'RecordsDeduplicated', 'RecordsRetried',
+    'ReferenceCacheHitRatio', 'ReferenceLookupLatency', 'ReferenceSharedCacheErrors'],
 };
 
 /** What is wrong with a metric's dimensions: each must name an existing resource of the type its namespace watches. */
@@ -335,6 +370,9 @@ function danglingDimensions(metric: DashboardMetric, resources: Record<string, {
   const where = `${metric.widget}: ${metric.namespace} ${metric.metricName}`;
   if (known === undefined) {
     return [`${where}: namespace of no resource in the stack`];
+  }
+  if (!DOCUMENTED_METRICS[metric.namespace]?.includes(metric.metricName)) {
+    return [`${where}: not a metric the namespace publishes`];
   }
   if (Object.keys(metric.dimensions).length === 0) {
     return [`${where}: no dimensions`];
@@ -351,7 +389,10 @@ function danglingDimensions(metric: DashboardMetric, resources: Record<string, {
     const found = 'property' in expected
       ? ofType.some(([, resource]) => renderValue(expected.property.split('.')
         .reduce<unknown>((at, key) => (at as Record<string, unknown> | undefined)?.[key], resource.Properties)) === value)
-      : ofType.some(([logicalId]) => value === (expected.reference === 'Ref' ? `Ref:${logicalId}` : `GetAtt:${logicalId}.${expected.reference}`));
+      : ofType.some(([logicalId]) => {
+        const reference = expected.reference === 'Ref' ? `Ref:${logicalId}` : `GetAtt:${logicalId}.${expected.reference}`;
+        return value === (expected.rendered?.(reference) ?? reference);
+      });
     return found ? [] : [`${where}: ${name} ${value} names no ${expected.type} of the stack`];
   });
 }

@@ -1,4 +1,5 @@
 import { Stack } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import { IngestStream, S3DataLakeSink } from '../../src';
 import { newStack } from '../support/stack';
 
@@ -10,7 +11,8 @@ describe('FirehoseSink', () => {
   }
 
   test.each([
-    ['metricIncomingRecords', 'IncomingRecords', 'Sum'],
+    ['metricIncomingRecords', 'DataReadFromKinesisStream.Records', 'Sum'],
+    ['metricSourceLag', 'KinesisMillisBehindLatest', 'Maximum'],
     ['metricDeliverySuccess', 'DeliveryToS3.Success', 'Average'],
     ['metricDataFreshness', 'DeliveryToS3.DataFreshness', 'Maximum'],
   ] as const)('%s: %s (%s) of this delivery stream', (method, metricName, statistic) => {
@@ -19,6 +21,14 @@ describe('FirehoseSink', () => {
     expect([metric.namespace, metric.metricName, metric.statistic]).toEqual(['AWS/Firehose', metricName, statistic]);
     expect(stack.resolve(metric.dimensions)).toEqual({ DeliveryStreamName: stack.resolve(s.deliveryStreamName) });
     expect(stack.resolve(s.deliveryStreamName)).toEqual({ Ref: expect.stringMatching(/^DataLakeDeliveryStream/) });
+  });
+
+  test('metricDeliveryLag: the larger of freshness (s) and source lag (ms, in s)', () => {
+    const { sink: s } = sink();
+    const lag = s.metricDeliveryLag();
+    expect(lag.expression).toBe('MAX([freshness, sourceLag / 1000])');
+    expect(Object.fromEntries(Object.entries(lag.usingMetrics).map(([id, metric]) => [id, (metric as cloudwatch.Metric).metricName])))
+      .toEqual({ freshness: 'DeliveryToS3.DataFreshness', sourceLag: 'KinesisMillisBehindLatest' });
   });
 
   test('metric options win over the defaults', () => {

@@ -44,7 +44,13 @@ export function renderValue(value: unknown): string {
     return `GetAtt:${token['Fn::GetAtt'].join('.')}`;
   }
   if ('Fn::Join' in token) {
-    return token['Fn::Join'][1].map(renderValue).join(token['Fn::Join'][0]);
+    const [separator, parts] = token['Fn::Join'];
+    // Joining what was split replaces one separator with another: written as Replace(<from>,<to>,<value>).
+    if (!Array.isArray(parts) && 'Fn::Split' in (parts as object)) {
+      const [from, splitValue] = (parts as { 'Fn::Split': [string, unknown] })['Fn::Split'];
+      return `Replace(${from},${separator},${renderValue(splitValue)})`;
+    }
+    return (parts as unknown[]).map(renderValue).join(separator);
   }
   throw new Error(`cannot render ${JSON.stringify(value)}`);
 }

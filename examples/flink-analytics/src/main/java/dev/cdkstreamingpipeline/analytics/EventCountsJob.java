@@ -77,6 +77,9 @@ public final class EventCountsJob {
         Properties config = new Properties();
         config.setProperty(AWSConfigConstants.AWS_REGION, settings.getRegion());
         config.setProperty(ConsumerConfigConstants.STREAM_INITIAL_POSITION, ConsumerConfigConstants.InitialPosition.LATEST.name());
+        // A shard allows five GetRecords calls a second, shared by every polling reader; the default 200 ms interval
+        // would take them all. Once a second leaves the rest to others and adds at most a second of lag.
+        config.setProperty(ConsumerConfigConstants.SHARD_GETRECORDS_INTERVAL_MILLIS, "1000");
         return new FlinkKinesisConsumer<>(settings.getSourceStreamName(), new SimpleStringSchema(), config);
     }
 }
