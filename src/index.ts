@@ -25,3 +25,4 @@ export * from './monitoring/pipeline-dashboard';
 export type { PipelineAlarmThresholds } from './monitoring/pipeline-alarm-thresholds';
 export * from './streaming-pipeline';
 export * from './ingest/shard-calculator';
+export * from './cost';
