@@ -1,6 +1,6 @@
 import { App } from 'aws-cdk-lib';
 import { addNagPacks, formatCompliance, PACKS_THAT_MUST_BE_CLEAN, readCompliance, synthesizeAllowingFindings } from './compliance';
-import { addExampleStacks } from './pipeline-stack';
+import { addExampleStacks, describePipeline } from './pipeline-stack';
 
 // Synthesizes the dev, staging and prod pipelines offline into cdk.out/, checked by all five cdk-nag packs.
 const outdir = process.env.CDK_OUTDIR ?? 'cdk.out';
@@ -14,9 +14,10 @@ synthesizeAllowingFindings(app);
 const synthSeconds = Number(process.hrtime.bigint() - started) / 1e9;
 
 const results = readCompliance(outdir, stacks.map(stack => stack.stackName));
-for (const result of results) {
+results.forEach((result, index) => {
   console.log(`\n${formatCompliance(result)}`);
-}
+  console.log(describePipeline(stacks[index].pipeline).map(line => `  ${line}`).join('\n'));
+});
 console.log(`\nsynthesized ${results.length} stacks into ${outdir}/ in ${synthSeconds.toFixed(1)} s`);
 
 const blocking = results.flatMap(result => result.findings).filter(finding => PACKS_THAT_MUST_BE_CLEAN.includes(finding.pack as never));

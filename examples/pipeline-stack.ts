@@ -1,10 +1,11 @@
 import * as path from 'path';
 import { App, Stack, StackProps } from 'aws-cdk-lib';
+import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { DataProcessingOption, FlinkApplicationCode, PipelinePreset, RedshiftTarget, StreamingPipeline } from '../src';
+import { CostEstimator, DataProcessingOption, FlinkApplicationCode, PipelinePreset, RedshiftTarget, StreamingPipeline } from '../src';
 
 /** The presets the example deploys, one stack each, named `streaming-pipeline-<preset>`. */
 export const EXAMPLE_PRESETS: PipelinePreset[] = [PipelinePreset.DEV, PipelinePreset.STAGING, PipelinePreset.PROD];
@@ -86,4 +87,35 @@ export class PipelineStack extends Stack {
 /** Adds the example stacks of every preset to the app and returns them. */
 export function addExampleStacks(app: App): PipelineStack[] {
   return EXAMPLE_PRESETS.map(preset => new PipelineStack(app, `streaming-pipeline-${preset.name}`, { preset }));
+}
+
+/**
+ * The traffic the example's cost estimate assumes: the seed's worked example, 10 M records a day of 1 KB, with HTTP
+ * producers sending batches of 500 records (PUT /records at its limit).
+ */
+export const EXAMPLE_TRAFFIC = { recordsPerDay: 10_000_000, averageRecordSizeBytes: 1_000, httpRecordsPerRequest: 500 };
+
+/** What the example table shows of a pipeline besides compliance: capacity, components and estimated monthly cost. */
+export function describePipeline(pipeline: StreamingPipeline): string[] {
+  const stream = pipeline.ingestStream.stream.node.defaultChild as kinesis.CfnStream;
+  const mode = (stream.streamModeDetails as kinesis.CfnStream.StreamModeDetailsProperty | undefined)?.streamMode;
+  const components = {
+    httpIngestion: pipeline.httpIngestion !== undefined,
+    // An existing domain (dev) is not the pipeline's cost; the Firehose delivery to it is.
+    openSearch: pipeline.openSearch?.searchDomain !== undefined,
+    redshift: pipeline.redshift !== undefined,
+    flinkAnalytics: pipeline.analytics !== undefined,
+    referenceData: pipeline.processor.referenceTable !== undefined,
+    referenceCache: pipeline.processor.referenceCache !== undefined,
+  };
+  const estimate = CostEstimator.estimate({ ...EXAMPLE_TRAFFIC, preset: pipeline.preset, ...components });
+  const enabled = ['ingest', 'processor', 'data lake', ...Object.entries(components).filter(([, on]) => on).map(([name]) => name),
+    ...(pipeline.openSearch && !components.openSearch ? ['OpenSearch sink (existing domain)'] : [])];
+  return [
+    `streams: ${mode === 'ON_DEMAND' ? 'on-demand' : `provisioned, ${stream.shardCount} shard(s)`}`,
+    `components: ${enabled.join(', ')}`,
+    `estimated monthly cost at ${EXAMPLE_TRAFFIC.recordsPerDay.toLocaleString('en-US')} records/day of ${EXAMPLE_TRAFFIC.averageRecordSizeBytes} B `
+      + '(CostEstimator): '
+      + `$${estimate.totalMonthlyUsd.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })} (prices of ${estimate.pricesAsOf})`,
+  ];
 }
