@@ -101,7 +101,7 @@ export function describePipeline(pipeline: StreamingPipeline): string[] {
   const mode = (stream.streamModeDetails as kinesis.CfnStream.StreamModeDetailsProperty | undefined)?.streamMode;
   const components = {
     httpIngestion: pipeline.httpIngestion !== undefined,
-    // An existing domain (dev) is not the pipeline's cost; the Firehose delivery to it is.
+    // CostEstimator prices a sink together with its new domain: a sink into an existing domain (dev) is left out.
     openSearch: pipeline.openSearch?.searchDomain !== undefined,
     redshift: pipeline.redshift !== undefined,
     flinkAnalytics: pipeline.analytics !== undefined,
@@ -110,7 +110,7 @@ export function describePipeline(pipeline: StreamingPipeline): string[] {
   };
   const estimate = CostEstimator.estimate({ ...EXAMPLE_TRAFFIC, preset: pipeline.preset, ...components });
   const enabled = ['ingest', 'processor', 'data lake', ...Object.entries(components).filter(([, on]) => on).map(([name]) => name),
-    ...(pipeline.openSearch && !components.openSearch ? ['OpenSearch sink (existing domain)'] : [])];
+    ...(pipeline.openSearch && !components.openSearch ? ['OpenSearch sink (existing domain, not in the estimate)'] : [])];
   return [
     `streams: ${mode === 'ON_DEMAND' ? 'on-demand' : `provisioned, ${stream.shardCount} shard(s)`}`,
     `components: ${enabled.join(', ')}`,

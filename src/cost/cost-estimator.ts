@@ -3,6 +3,7 @@ import { StreamMode } from 'aws-cdk-lib/aws-kinesis';
 import { counted, formatNumber, formatPrice, formatUsd, toCents } from './cost-format';
 import { COST_MODEL, costAssumptions } from './cost-model';
 import { COST_PRICES_AS_OF, CostPrices, DEFAULT_COST_PRICES, ResolvedCostPrices } from './cost-prices';
+import { ShardCalculator } from '../ingest/shard-calculator';
 import { DEFAULTS } from '../presets/defaults';
 import { PipelinePreset, PresetSettings } from '../presets/pipeline-preset';
 import { ReferenceCacheSize } from '../processing/reference-cache';
@@ -418,9 +419,17 @@ function kinesisLine(usage: Usage): CostLine {
   return line(CostComponent.KINESIS_DATA_STREAMS, items);
 }
 
-function provisionedStreamItems(usage: Usage, stream: string, readers: StreamReaders, shards: number): CostItem[] {
+function provisionedStreamItems(usage: Usage, stream: string, readers: StreamReaders, presetShards: number): CostItem[] {
   const { prices: p, hours } = usage;
-  const shardHours = `${counted(shards, 'shard')} x ${hours} h`;
+  // A stream sized below its traffic throttles; the estimate prices the shards the traffic needs at its average rate.
+  const secondsPerDay = COST_MODEL.hoursPerDay * 3_600;
+  const shards = Math.max(presetShards, ShardCalculator.estimate({
+    writeRecordsPerSecond: usage.recordsPerDay / secondsPerDay,
+    writeMegabytesPerSecond: (usage.recordsPerDay * usage.recordBytes) / secondsPerDay / 1_000_000,
+    standardConsumers: readers.standard,
+    headroomPercent: 0,
+  }).shardCount);
+  const shardHours = `${counted(shards, 'shard')}${shards > presetShards ? ` (the traffic needs more than the preset's ${presetShards})` : ''} x ${hours} h`;
   const unitsPerRecord = Math.ceil(usage.recordBytes / COST_MODEL.putPayloadUnitBytes);
   const units = usage.monthlyRecords * unitsPerRecord;
   const items = [

@@ -106,7 +106,8 @@ export function costAssumptions(): string[] {
     'Traffic is steady (the peak is the average), every record has the average size, and producers do not aggregate records.',
     'Both streams carry every record at its input size: enrichment makes records larger, and invalid or duplicate records that '
       + 'never reach the enriched stream are not subtracted.',
-    `Kinesis: provisioned streams (dev) pay shard hours plus PUT payload units of ${formatNumber(m.putPayloadUnitBytes)} bytes. `
+    `Kinesis: provisioned streams (dev) pay shard hours plus PUT payload units of ${formatNumber(m.putPayloadUnitBytes)} bytes, `
+      + 'for the preset\'s shards or, when the average traffic needs more, for as many as ShardCalculator finds (no headroom). '
       + "The seed's $4.34 is the ingest stream's PUT payload units; its example is labelled on-demand, but on-demand streams "
       + `(staging, prod) are billed per stream hour, GB written (records rounded up to ${formatNumber(m.onDemandRecordIncrementBytes)} bytes) `
       + 'and GB read, which is how they are estimated here. On-demand Advantage mode is not modelled.',

@@ -243,7 +243,7 @@ export interface CostPrices {
 /** `CostPrices` with every price present. */
 export type ResolvedCostPrices = { readonly [K in keyof CostPrices]-?: NonNullable<CostPrices[K]> };
 
-/** When the default prices were read off AWS's public pricing pages (us-east-1, on-demand list prices). */
+/** When the default prices were transcribed from AWS's pricing pages; they were not re-checked since (see the README). */
 export const COST_PRICES_AS_OF = '2025-06';
 
 /**

@@ -337,7 +337,8 @@ describe('CostEstimator: scaling', () => {
 
   test('volume items scale linearly with the records (within rounding), fixed items do not move', () => {
     fc.assert(fc.property(
-      fc.integer({ min: 1, max: 100_000 }).map(hundreds => hundreds * 100),
+      // Up to 20 M records a day of up to 1,000 B: within the one shard of the DEV preset, whose hours are fixed.
+      fc.integer({ min: 1, max: 2_000 }).map(thousands => thousands * 1_000),
       fc.integer({ min: 1, max: 1_000 }),
       fc.integer({ min: 2, max: 10 }),
       (recordsPerDay, averageRecordSizeBytes, factor) => {
@@ -352,6 +353,14 @@ describe('CostEstimator: scaling', () => {
           expect(itemOf(many, component, name).monthlyUsd).toBe(itemOf(one, component, name).monthlyUsd);
         }
       }), { numRuns: 200 });
+  });
+
+  test('a provisioned stream is priced with the shards its traffic needs when the preset\'s are too few', () => {
+    // 1 billion records a day is 11,574 records/s: 12 shards at 1,000 records/s each, not the DEV preset's one.
+    const busy = CostEstimator.estimate({ recordsPerDay: 1_000_000_000, averageRecordSizeBytes: 100 });
+    const shardHours = itemOf(busy, CostComponent.KINESIS_DATA_STREAMS, 'Ingest stream shard hours');
+    expect(shardHours.monthlyUsd).toBe(12 * 744 * 0.015);
+    expect(shardHours.formula).toContain('12 shards (the traffic needs more than the preset\'s 1)');
   });
 
   test('no records: only what runs regardless (shard hours, dashboard, alarms, key)', () => {
