@@ -20,6 +20,7 @@ export * from './sinks/redshift-sink';
 export * from './sinks/search-domain';
 export * from './sinks/s3-data-lake-sink';
 export * from './analytics/flink-application';
+export * from './networking/pipeline-network';
 export * from './monitoring/pipeline-dashboard';
 // The thresholds only; resolving them is internal.
 export type { PipelineAlarmThresholds } from './monitoring/pipeline-alarm-thresholds';

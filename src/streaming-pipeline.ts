@@ -8,9 +8,9 @@ import { HttpIngestion, HttpIngestionOptions } from './ingest/http-ingestion';
 import { IngestStream, IngestStreamOptions } from './ingest/ingest-stream';
 import { KinesisAgentProducer, KinesisAgentProducerOptions } from './ingest/kinesis-agent-producer';
 import { givenOrNewKey } from './internal/encryption-key';
-import { pipelineVpc } from './internal/pipeline-vpc';
 import { PipelineAlarmThresholds, resolveAlarmThresholds } from './monitoring/pipeline-alarm-thresholds';
 import { PipelineDashboard } from './monitoring/pipeline-dashboard';
+import { PipelineNetwork, PipelineNetworkProps } from './networking/pipeline-network';
 import { DEFAULTS } from './presets/defaults';
 import { PipelinePreset } from './presets/pipeline-preset';
 import { EnrichmentProcessor, EnrichmentProcessorOptions, ReferenceDataOptions } from './processing/enrichment-processor';
@@ -135,13 +135,14 @@ export interface StreamingPipelineProps {
    */
   readonly analytics?: StreamingPipelineAnalyticsOptions;
   /**
-   * The VPC of the pipeline's components that run in one: a new search domain and the Firehose network interfaces that
-   * reach it.
+   * Where the pipeline's components that run in a VPC run: the processor, the Firehose transformers, the reference
+   * cache, a new search domain and its access function, and the Flink application; with VPC endpoints for the AWS
+   * services they call. Give `network.vpc` to use a VPC of your own.
    *
-   * @default - when a component needs one, a new VPC with isolated subnets (no NAT gateway) in as many Availability
-   * Zones as the search domain spans, and flow logs
+   * @default - a new VPC with isolated subnets (no NAT gateway) in 2 Availability Zones, or as many as a new search
+   * domain spans; VPC endpoints; flow logs; the default security group closed
    */
-  readonly vpc?: ec2.IVpc;
+  readonly network?: PipelineNetworkProps;
   /**
    * The customer-managed KMS key that encrypts every resource of the pipeline.
    *
@@ -220,12 +221,10 @@ export class StreamingPipeline extends Construct {
   public readonly analytics?: FlinkApplication;
   /** The dashboard and alarms. */
   public readonly monitoring: PipelineDashboard;
-  /**
-   * The VPC of the pipeline's components that run in one.
-   *
-   * @default - none unless `vpc` is given or a component needs one
-   */
-  public readonly vpc?: ec2.IVpc;
+  /** The network of the pipeline's components that run in a VPC, and its VPC endpoints. */
+  public readonly network: PipelineNetwork;
+  /** The VPC of the pipeline's components that run in one. */
+  public readonly vpc: ec2.IVpc;
 
   constructor(scope: Construct, id: string, props: StreamingPipelineProps = {}) {
     super(scope, id);
@@ -258,10 +257,25 @@ export class StreamingPipeline extends Construct {
       this.kinesisAgent = new KinesisAgentProducer(this, 'KinesisAgent', { ...props.kinesisAgent, stream: this.ingestStream.stream });
     }
 
+    const openSearch = this.openSearchOptions(props);
+    const newDomainZones = openSearch !== undefined && openSearch.domain === undefined && openSearch.network === undefined
+      ? (openSearch.newDomain?.size ?? SearchDomainSize.STANDARD).availabilityZones : 0;
+    this.network = new PipelineNetwork(this, 'Network', {
+      ...shared,
+      ...props.network,
+      availabilityZones: props.network?.availabilityZones
+        ?? (props.network?.vpc ? undefined : Math.max(DEFAULTS.network.availabilityZones, newDomainZones)),
+    });
+    this.vpc = this.network.vpc;
+    const placement = { vpc: this.network.vpc, vpcSubnets: this.network.vpcSubnets };
+
     const enhancedFanOut = props.enhancedFanOut ?? this.preset.settings.enhancedFanOut ?? false;
+    rejectOwnVpc('processor', props.processor);
     this.processor = new EnrichmentProcessor(this, 'Processor', {
       ...props.processor,
       ...shared,
+      ...placement,
+      vpcEndpoints: false,
       memorySize: props.processor?.memorySize ?? this.preset.settings.processorMemorySize,
       timeout: props.processor?.timeout ?? this.preset.settings.processorTimeout,
       deduplication: props.processor?.deduplication ?? (this.preset.settings.deduplication ? {} : undefined),
@@ -271,6 +285,9 @@ export class StreamingPipeline extends Construct {
       destinationStream: this.enrichedStream.stream,
       recordSchema: this.recordSchema,
     });
+    // The event source mapping (a child of the function) starts reading once the network path exists: in isolated
+    // subnets, batches read earlier would fail and use up their retries.
+    this.processor.function.node.addDependency(...this.network.allowAwsServices(this.processor, [...DEFAULTS.network.clientEndpoints.processor]));
     this.dataLake = new S3DataLakeSink(this, 'DataLake', {
       ...props.dataLake,
       ...shared,
@@ -278,24 +295,21 @@ export class StreamingPipeline extends Construct {
       recordSchema: this.processor.outputSchema,
       lifecycle: props.dataLake?.lifecycle ?? (props.dataLake?.bucket ? undefined : this.preset.settings.dataLakeLifecycle),
     });
-    const openSearch = this.openSearchOptions(props);
-    // A new search domain runs in private subnets: the pipeline's VPC, or one it creates for it.
-    const needsVpc = openSearch !== undefined && openSearch.domain === undefined && openSearch.network === undefined;
-    this.vpc = props.vpc ?? (needsVpc ? pipelineVpc(this, 'Vpc', {
-      ...shared,
-      logRetention: DEFAULTS.logRetention,
-      availabilityZones: (openSearch?.newDomain?.size ?? SearchDomainSize.STANDARD).availabilityZones,
-      zonesNeededBy: 'the search domain (openSearch.newDomain.size)',
-    }) : undefined);
+    const transformerPlacement = (sink: { transformer?: unknown; transformerVpc?: ec2.IVpc }) =>
+      (sink.transformer === undefined && sink.transformerVpc === undefined ? { transformerVpc: this.network.vpc, transformerVpcSubnets: this.network.vpcSubnets } : {});
     this.openSearch = openSearch && new OpenSearchSink(this, 'OpenSearch', {
       ...openSearch,
       ...shared,
-      network: openSearch.network ?? (needsVpc ? { vpc: this.vpc! } : undefined),
+      ...transformerPlacement(openSearch),
+      network: openSearch.network ?? (newDomainZones > 0 ? placement : undefined),
       sourceStream: this.enrichedStream.stream,
     });
+    // The access configuration function answers CloudFormation through S3, by the gateway endpoint.
+    this.openSearch?.searchDomain?.accessConfiguration.node.addDependency(...this.network.endpoints);
     this.redshift = props.redshift && new RedshiftSink(this, 'Redshift', {
       ...props.redshift,
       ...shared,
+      ...transformerPlacement(props.redshift),
       sourceStream: this.enrichedStream.stream,
     });
     this.analytics = this.flinkApplication(props.analytics, shared);
@@ -325,7 +339,17 @@ export class StreamingPipeline extends Construct {
     if (!(enabled ?? this.preset.settings.flinkAnalytics ?? false) || code === undefined) {
       return undefined;
     }
-    return new FlinkApplication(this, 'Analytics', { ...options, ...shared, code, sourceStream: this.ingestStream.stream });
+    rejectOwnVpc('analytics', options);
+    const application = new FlinkApplication(this, 'Analytics', {
+      ...options,
+      ...shared,
+      vpc: this.network.vpc,
+      vpcSubnets: this.network.vpcSubnets,
+      code,
+      sourceStream: this.ingestStream.stream,
+    });
+    this.network.allowAwsServices(application, [...DEFAULTS.network.clientEndpoints.flink]);
+    return application;
   }
 
   /** The OpenSearch sink's options when the preset or the props turn it on, with the preset's size for a new domain. */
@@ -363,4 +387,14 @@ function withPresetCacheSize(
     return referenceData;
   }
   return { ...referenceData, sharedCache: { ...sharedCache, size } };
+}
+
+/** A component's own VPC settings, which the pipeline's `network` replaces: one network for every component. */
+function rejectOwnVpc(propName: string, options: { vpc?: ec2.IVpc; vpcSubnets?: ec2.SubnetSelection; vpcEndpoints?: boolean } = {}): void {
+  for (const [name, networkName] of [['vpc', 'vpc'], ['vpcSubnets', 'vpcSubnets'], ['vpcEndpoints', 'endpoints']] as const) {
+    if (options[name] !== undefined) {
+      throw new Error(`Invalid StreamingPipelineProps.${propName}.${name}: the pipeline runs every component in its network. `
+        + `Allowed: StreamingPipelineProps.network.${networkName}.`);
+    }
+  }
 }

@@ -218,13 +218,14 @@ describe('StreamingPipeline', () => {
     });
     new StreamingPipeline(given, 'Pipeline', { preset: PipelinePreset.STAGING, openSearch: { domain } });
     templateOf(given).resourceCountIs('AWS::OpenSearchService::Domain', 0);
-    templateOf(given).resourceCountIs('AWS::EC2::VPC', 0);
+    // The domain is not the pipeline's, but its functions still run in the pipeline's VPC.
+    templateOf(given).resourceCountIs('AWS::EC2::VPC', 1);
 
     const own = newStack('Own');
     const vpc = new ec2.Vpc(own, 'Network', { natGateways: 0, subnetConfiguration: [{ name: 'private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
     const pipeline = new StreamingPipeline(own, 'Pipeline', {
       preset: PipelinePreset.DEV,
-      vpc,
+      network: { vpc },
       openSearch: { newDomain: { size: SearchDomainSize.custom({ dataNodes: 4, dataNodeInstanceType: 'r7g.large.search' }) } },
     });
     expect(pipeline.vpc).toBe(vpc);
@@ -247,9 +248,8 @@ describe('StreamingPipeline', () => {
     expect(zonesOf(known)).toEqual(['eu-west-1a', 'eu-west-1b']);
 
     const tooFew = new Stack(new App({ context: context(['eu-west-1a', 'eu-west-1b']) }), 'TooFew', { env });
-    expect(() => new StreamingPipeline(tooFew, 'Pipeline', { preset: PipelinePreset.PROD })).toThrow('Invalid StreamingPipeline: '
-      + 'the search domain (openSearch.newDomain.size) spreads over 3 Availability Zones, but eu-west-1 offers 2 to account 111122223333 '
-      + '(eu-west-1a, eu-west-1b). Allowed: a size with at most 2 zones, or a vpc of your own.');
+    expect(() => new StreamingPipeline(tooFew, 'Pipeline', { preset: PipelinePreset.PROD })).toThrow('Invalid PipelineNetworkProps.availabilityZones: '
+      + '3 Availability Zones, but eu-west-1 offers 2 to account 111122223333 (eu-west-1a, eu-west-1b). Allowed: at most 2, or a vpc of your own.');
   });
 
   test.each([

@@ -78,3 +78,37 @@ export function defaultPrivateSubnets(vpc: ec2.IVpc, propName: string): ec2.Subn
   throw new Error(`Invalid ${propName}: it has neither private nor isolated subnets. `
     + 'Allowed: a VPC with private subnets (with egress) or isolated subnets, or vpcSubnets that choose subnets.');
 }
+
+/** Where a function runs in a VPC, as its props give it, and the security group it gets when they give none. */
+export interface FunctionPlacement {
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  readonly securityGroups?: ec2.ISecurityGroup[];
+  /** The prop that named the VPC, for errors. */
+  readonly vpcProp: string;
+  /** The new group's description. */
+  readonly groupDescription: string;
+  /** Why the new group may send HTTPS anywhere; without it, the group allows no traffic at all. */
+  readonly httpsEgressReason?: string;
+}
+
+/**
+ * A function's placement in `vpc`: the given subnets or the default private ones, the given security groups or a new
+ * one with no inbound rule, and the permissions Lambda needs to manage the function's network interfaces with its role.
+ */
+export function placeFunctionInVpc(scope: Construct, role: iam.IRole, vpc: ec2.IVpc, placement: FunctionPlacement): FunctionNetwork {
+  const network = {
+    vpc,
+    vpcSubnets: placement.vpcSubnets ?? defaultPrivateSubnets(vpc, placement.vpcProp),
+    securityGroups: placement.securityGroups ?? [newFunctionSecurityGroup(scope, vpc, placement)],
+  };
+  grantNetworkInterfaces(scope, role, network);
+  return network;
+}
+
+function newFunctionSecurityGroup(scope: Construct, vpc: ec2.IVpc, placement: FunctionPlacement): ec2.SecurityGroup {
+  const group = new ec2.SecurityGroup(scope, 'SecurityGroup', { vpc, description: placement.groupDescription, allowAllOutbound: false });
+  if (placement.httpsEgressReason !== undefined) {
+    group.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), placement.httpsEgressReason);
+  }
+  return group;
+}

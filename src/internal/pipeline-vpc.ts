@@ -7,31 +7,35 @@ import { Construct } from 'constructs';
 import { pathInStack } from './describe';
 import { encryptedLogGroup } from './encrypted-log-group';
 import { ManagedPolicyRole } from './managed-policy-role';
+import { dropDefaultSecurityGroupProviderRoleDependency } from './redundant-dependencies';
+import { DEFAULTS } from '../presets/defaults';
 
 /** Properties of a pipeline's own VPC. */
 export interface PipelineVpcProps {
   readonly encryptionKey: kms.IKey;
   readonly removalPolicy: RemovalPolicy;
   readonly logRetention: logs.RetentionDays;
-  /** Availability Zones the VPC spans: as many as the component spread over the most zones needs. */
+  /** Availability Zones the VPC spans. */
   readonly availabilityZones: number;
-  /** What needs that many zones, for the error when the region has fewer. */
-  readonly zonesNeededBy: string;
+  /** The prop that asked for that many zones, for the error when the region has fewer. */
+  readonly zonesProp: string;
 }
 
 /**
  * A VPC for the pipeline's components that run in one: isolated subnets only (no NAT gateway, no internet route), in
- * as many Availability Zones as asked for, with flow logs of all traffic in an encrypted log group.
+ * as many Availability Zones as asked for, with flow logs of all traffic in an encrypted log group and its default
+ * security group stripped of its rules.
  */
 export function pipelineVpc(scope: Construct, id: string, props: PipelineVpcProps): ec2.Vpc {
   const stack = Stack.of(scope);
   const vpc = new ec2.Vpc(scope, id, {
     availabilityZones: availabilityZones(stack, props),
     natGateways: 0,
-    subnetConfiguration: [{ name: 'private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 20 }],
-    // aws-cdk-lib closes the default group with a Lambda-backed custom resource; nothing here uses that group.
-    restrictDefaultSecurityGroup: false,
+    subnetConfiguration: [{ name: 'private', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: DEFAULTS.network.subnetCidrMask }],
+    // Every group of ours is explicit; a resource that lands in the default group by mistake gets no traffic at all.
+    restrictDefaultSecurityGroup: true,
   });
+  dropDefaultSecurityGroupProviderRoleDependency(vpc);
   const flowLogRole = new ManagedPolicyRole(vpc, 'FlowLogRole', {
     // Only flow logs of this account may use the role (the confused deputy).
     assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com', { conditions: { StringEquals: { 'aws:SourceAccount': stack.account } } }),
@@ -59,9 +63,8 @@ function availabilityZones(stack: Stack, props: PipelineVpcProps): string[] {
   }
   const known = stack.availabilityZones;
   if (known.length < count) {
-    throw new Error(`Invalid StreamingPipeline: ${props.zonesNeededBy} spreads over ${count} Availability Zones, but ${stack.region} `
-      + `offers ${known.length} to account ${stack.account} (${known.join(', ')}). Allowed: a size with at most ${known.length} `
-      + 'zones, or a vpc of your own.');
+    throw new Error(`Invalid ${props.zonesProp}: ${count} Availability Zones, but ${stack.region} offers ${known.length} to account `
+      + `${stack.account} (${known.join(', ')}). Allowed: at most ${known.length}, or a vpc of your own.`);
   }
   return known.slice(0, count);
 }

@@ -1,4 +1,5 @@
 import { Duration, Size } from 'aws-cdk-lib';
+import { GatewayVpcEndpointAwsService, InterfaceVpcEndpointAwsService } from 'aws-cdk-lib/aws-ec2';
 import { ShardLevelMetrics, StreamMode } from 'aws-cdk-lib/aws-kinesis';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 
@@ -23,6 +24,23 @@ export const DEFAULTS = {
       ShardLevelMetrics.INCOMING_RECORDS,
       ShardLevelMetrics.ITERATOR_AGE_MILLISECONDS,
     ],
+  },
+  network: {
+    httpsPort: 443,
+    /** Lambda functions stay available when one zone is not; a new search domain may need more (its size says). */
+    availabilityZones: 2,
+    availabilityZonesRange: { min: 2, max: 6 },
+    /** One /20 per zone: room for every function's network interfaces at full concurrency. */
+    subnetCidrMask: 20,
+    /** Free, and on every route table of the pipeline's subnets: DynamoDB for reference data and state, S3 for CloudFormation's custom resource responses. */
+    gatewayEndpoints: [GatewayVpcEndpointAwsService.DYNAMODB, GatewayVpcEndpointAwsService.S3],
+    /** The interface endpoints each client in the VPC calls; anything else it calls goes through a gateway endpoint. */
+    clientEndpoints: {
+      /** The destination stream and the dead-letter queue (reference data and state are in DynamoDB). */
+      processor: [InterfaceVpcEndpointAwsService.KINESIS_STREAMS, InterfaceVpcEndpointAwsService.SQS],
+      /** The source stream; Managed Flink itself writes the logs, metrics and checkpoints. */
+      flink: [InterfaceVpcEndpointAwsService.KINESIS_STREAMS],
+    },
   },
   processor: {
     batchSize: 100,

@@ -21,9 +21,11 @@ import { pathInStack } from '../internal/describe';
 import { encryptedLogGroup, grantFunctionLogging } from '../internal/encrypted-log-group';
 import { encryptedTable } from '../internal/encrypted-table';
 import { givenOrNewKey } from '../internal/encryption-key';
-import { defaultPrivateSubnets, grantNetworkInterfaces } from '../internal/function-network';
+import { placeFunctionInVpc } from '../internal/function-network';
 import { ManagedPolicyRole } from '../internal/managed-policy-role';
+import { dropRoleDependency } from '../internal/redundant-dependencies';
 import { validateDurationInRange, validateIntegerInRange } from '../internal/validation';
+import { ServiceEndpoints } from '../networking/service-endpoints';
 import { DEFAULTS } from '../presets/defaults';
 import { FieldType, RecordSchema, SchemaField } from '../schema/record-schema';
 
@@ -321,13 +323,14 @@ export interface EnrichmentProcessorOptions {
   /**
    * Whether the construct creates the endpoints the processor's network path needs in `vpc`: gateway endpoints for
    * DynamoDB and S3 on the route tables of `vpcSubnets`, and interface endpoints with private DNS for Kinesis Data
-   * Streams, SQS and CloudWatch Logs in `vpcSubnets`, reachable on 443 from the function's security groups only.
+   * Streams and SQS in `vpcSubnets`, reachable on 443 from the function's security groups only. (Lambda itself
+   * delivers the function's logs and traces.)
    * With them, isolated subnets work and this traffic does not pass (and pay for) NAT.
    *
    * Set it to false when the VPC already has endpoints for any of these services (interface endpoints with private
    * DNS, or gateway endpoints on the same route tables), e.g. a second processor in the same VPC: two such
-   * endpoints clash and the deployment fails. Private DNS applies to the whole VPC, so other clients in it that
-   * call Kinesis, SQS or CloudWatch Logs go through these endpoints too and must be allowed in with
+   * endpoints clash and the deployment fails; a `StreamingPipeline` uses its `PipelineNetwork`'s endpoints instead.
+   * Private DNS applies to the whole VPC, so other clients in it that call Kinesis or SQS go through these endpoints too and must be allowed in with
    * `vpcEndpointConnections.allowDefaultPortFrom(...)`. Only with `vpc`.
    *
    * @default - true when `vpc` is given
@@ -379,7 +382,7 @@ export interface EnrichmentProcessorProps extends EnrichmentProcessorOptions {
  * failure, so Kinesis retries from there, and after `retryAttempts` or `maxRecordAge` the batch's position (shard,
  * sequence numbers) goes to the same queue.
  */
-export class EnrichmentProcessor extends Construct {
+export class EnrichmentProcessor extends Construct implements ec2.IConnectable {
   /** The processor function. */
   public readonly function: lambda.IFunction;
   /** The on-failure destination of the Kinesis event source: one message per batch given up on. */
@@ -419,8 +422,7 @@ export class EnrichmentProcessor extends Construct {
    */
   public readonly referenceCache?: ReferenceCache;
   /**
-   * The VPC endpoints the construct created: DynamoDB and S3 (gateway), Kinesis Data Streams, SQS and CloudWatch
-   * Logs (interface).
+   * The VPC endpoints the construct created: DynamoDB and S3 (gateway), Kinesis Data Streams and SQS (interface).
    *
    * @default - none unless `vpc` is given and `vpcEndpoints` is not false
    */
@@ -432,6 +434,8 @@ export class EnrichmentProcessor extends Construct {
    * @default - none unless `vpc` is given and `vpcEndpoints` is not false
    */
   public readonly vpcEndpointConnections?: ec2.Connections;
+  /** The function's security groups in a VPC (none outside one): allow it into what it calls over the network. */
+  public readonly connections: ec2.Connections;
 
   constructor(scope: Construct, id: string, props: EnrichmentProcessorProps) {
     super(scope, id);
@@ -525,7 +529,14 @@ export class EnrichmentProcessor extends Construct {
       ...state.environment,
       ...geoLocationEnvironment(props.geoLocation ?? {}, schema, props.referenceData !== undefined),
     };
-    const network = options.vpc ? this.placeInVpc(options.vpc, options, role) : undefined;
+    const network = options.vpc && placeFunctionInVpc(this, role, options.vpc, {
+      ...options,
+      vpcProp: 'EnrichmentProcessorProps.vpc',
+      groupDescription: `Enrichment processor ${pathInStack(this)}: no inbound, HTTPS outbound`,
+      // The handler only calls AWS APIs, through the VPC endpoints or NAT; nothing calls the function over the network.
+      httpsEgressReason: 'HTTPS to AWS APIs through VPC endpoints or NAT',
+    });
+    this.connections = new ec2.Connections({ securityGroups: network?.securityGroups });
     const sharedCache = props.referenceData?.sharedCache;
     if (sharedCache !== undefined) {
       if (network === undefined) {
@@ -552,18 +563,19 @@ export class EnrichmentProcessor extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
       ...network,
     });
+    dropRoleDependency(fn);
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.'
         + (network ? ' In a VPC, the same holds for ec2:DescribeNetworkInterfaces and ec2:DescribeSubnets, which Lambda calls with this role to manage the function\'s network interfaces.' : ''),
     });
     if (network && options.vpcEndpoints) {
-      const endpoints = this.addVpcEndpoints(network.vpc, network.vpcSubnets, network.securityGroups);
-      this.vpcEndpoints = endpoints.endpoints;
-      this.vpcEndpointConnections = endpoints.connections;
+      const endpoints = new ServiceEndpoints(this, 'Endpoints', { ...network, servedBy: 'the enrichment processor' });
       // The event source mapping (a child of the function) starts reading once the network path exists: in isolated
       // subnets, batches read earlier would fail and use up their retries.
-      fn.node.addDependency(...endpoints.endpoints);
+      fn.node.addDependency(...endpoints.allow(this, DEFAULTS.network.clientEndpoints.processor));
+      this.vpcEndpoints = endpoints.endpoints;
+      this.vpcEndpointConnections = endpoints.connections;
     }
     for (const rule of ['Serverless-LambdaDLQ', 'NIST.800.53.R5-LambdaDLQ', 'HIPAA.Security-LambdaDLQ']) {
       Validations.of(fn).acknowledge({
@@ -617,48 +629,6 @@ export class EnrichmentProcessor extends Construct {
       encryptionKey,
       removalPolicy,
     });
-  }
-
-  /** The function's VPC placement, and the permissions Lambda needs to manage its network interfaces with the role. */
-  private placeInVpc(vpc: ec2.IVpc, options: EnrichmentProcessorOptions, role: iam.IRole) {
-    const network = {
-      vpc,
-      vpcSubnets: options.vpcSubnets ?? defaultPrivateSubnets(vpc, 'EnrichmentProcessorProps.vpc'),
-      securityGroups: options.securityGroups ?? [this.newSecurityGroup(vpc)],
-    };
-    grantNetworkInterfaces(this, role, network);
-    return network;
-  }
-
-  private newSecurityGroup(vpc: ec2.IVpc): ec2.SecurityGroup {
-    const group = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc,
-      description: `Enrichment processor ${pathInStack(this)}: no inbound, HTTPS outbound`,
-      allowAllOutbound: false,
-    });
-    // The handler only calls AWS APIs, through the VPC endpoints or NAT; nothing calls the function over the network.
-    group.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(HTTPS_PORT), 'HTTPS to AWS APIs through VPC endpoints or NAT');
-    return group;
-  }
-
-  private addVpcEndpoints(vpc: ec2.IVpc, subnets: ec2.SubnetSelection, clients: ec2.ISecurityGroup[]) {
-    const securityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
-      vpc,
-      description: `Interface endpoints of the enrichment processor ${pathInStack(this)}: HTTPS from the processor`,
-      allowAllOutbound: false,
-    });
-    const connections = new ec2.Connections({ securityGroups: [securityGroup], defaultPort: ec2.Port.tcp(HTTPS_PORT) });
-    for (const client of clients) {
-      // An ingress rule only: the clients' own rules (possibly of groups the user manages) stay untouched.
-      securityGroup.addIngressRule(client, ec2.Port.tcp(HTTPS_PORT), `HTTPS from ${client.node.path}`);
-    }
-    const endpoints: ec2.IVpcEndpoint[] = [
-      ...GATEWAY_ENDPOINTS.map(({ id, service }) => new ec2.GatewayVpcEndpoint(this, id, { vpc, service, subnets: [subnets] })),
-      ...INTERFACE_ENDPOINTS.map(({ id, service }) => new ec2.InterfaceVpcEndpoint(this, id, {
-        vpc, service, subnets, privateDnsEnabled: true, securityGroups: [securityGroup], open: false,
-      })),
-    ];
-    return { endpoints, connections };
   }
 
   /**
@@ -740,23 +710,6 @@ function enrichedSchema(schema: RecordSchema, derived: SchemaField[]): RecordSch
   const derivedNames = new Set(derived.map(field => field.name));
   return RecordSchema.fromFields([...schema.fields.filter(field => !derivedNames.has(field.name)), ...derived]);
 }
-
-const HTTPS_PORT = 443;
-
-/**
- * Endpoints of a processor in a VPC. DynamoDB (reference data) and Kinesis (the destination stream) are what the
- * bundled handler calls; S3, SQS and CloudWatch Logs are the pipeline's other services, which custom handlers and
- * other clients in the subnets call. Gateway endpoints cost nothing.
- */
-const GATEWAY_ENDPOINTS = [
-  { id: 'DynamoDbEndpoint', service: ec2.GatewayVpcEndpointAwsService.DYNAMODB },
-  { id: 'S3Endpoint', service: ec2.GatewayVpcEndpointAwsService.S3 },
-];
-const INTERFACE_ENDPOINTS = [
-  { id: 'KinesisStreamsEndpoint', service: ec2.InterfaceVpcEndpointAwsService.KINESIS_STREAMS },
-  { id: 'SqsEndpoint', service: ec2.InterfaceVpcEndpointAwsService.SQS },
-  { id: 'LogsEndpoint', service: ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS },
-];
 
 /** The bundled Node.js handler. */
 function bundledHandlerProps(environment: Record<string, string>) {

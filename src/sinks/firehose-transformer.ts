@@ -1,5 +1,6 @@
 import * as path from 'path';
 import { Duration, RemovalPolicy, Size, Validations } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -8,7 +9,9 @@ import { Construct } from 'constructs';
 import { pathInStack } from '../internal/describe';
 import { encryptedLogGroup, grantFunctionLogging } from '../internal/encrypted-log-group';
 import { givenOrNewKey } from '../internal/encryption-key';
+import { placeFunctionInVpc } from '../internal/function-network';
 import { ManagedPolicyRole } from '../internal/managed-policy-role';
+import { dropRoleDependency } from '../internal/redundant-dependencies';
 import { validateDurationInRange, validateIntegerInRange } from '../internal/validation';
 import { DEFAULTS } from '../presets/defaults';
 
@@ -67,6 +70,25 @@ export interface FirehoseTransformerOptions {
 }
 
 /**
+ * Where a sink's default transformer runs, for sinks that transform records (`OpenSearchSink`, `RedshiftSink`).
+ */
+export interface TransformerPlacementOptions {
+  /**
+   * The VPC the sink's default `FirehoseTransformer` runs in (see `FirehoseTransformerProps.vpc`). Not with
+   * `transformer`: place a transformer of your own with its own props.
+   *
+   * @default - outside any VPC
+   */
+  readonly transformerVpc?: ec2.IVpc;
+  /**
+   * The subnets of `transformerVpc` the default transformer runs in. Only with `transformerVpc`.
+   *
+   * @default - the VPC's private subnets with egress, or its isolated subnets if it has none
+   */
+  readonly transformerVpcSubnets?: ec2.SubnetSelection;
+}
+
+/**
  * Properties of a `FirehoseTransformer`.
  */
 export interface FirehoseTransformerProps extends FirehoseTransformerOptions {
@@ -88,6 +110,26 @@ export interface FirehoseTransformerProps extends FirehoseTransformerOptions {
    * @default RetentionDays.ONE_YEAR
    */
   readonly logRetention?: logs.RetentionDays;
+  /**
+   * The VPC to run the function in. The function calls nothing over the network (Firehose invokes it, Lambda delivers
+   * its logs and traces), so it needs no endpoint and its default security group allows no traffic at all. Its role
+   * gets the network interface permissions Lambda needs, limited to the chosen subnets and security groups.
+   *
+   * @default - outside any VPC
+   */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * The subnets of `vpc` the function runs in. Only with `vpc`.
+   *
+   * @default - the VPC's private subnets with egress, or its isolated subnets if it has none
+   */
+  readonly vpcSubnets?: ec2.SubnetSelection;
+  /**
+   * The function's security groups. Only with `vpc`.
+   *
+   * @default - a new security group without any rule: no inbound, no outbound
+   */
+  readonly securityGroups?: ec2.ISecurityGroup[];
 }
 
 /**
@@ -129,6 +171,16 @@ export class FirehoseTransformer extends Construct {
       description: `Execution role of the Firehose transformer ${pathInStack(this)}`,
     });
     grantFunctionLogging(role, this.logGroup);
+    for (const name of ['vpcSubnets', 'securityGroups'] as const) {
+      if (props[name] !== undefined && props.vpc === undefined) {
+        throw new Error(`Invalid FirehoseTransformerProps.${name}: set without vpc. Allowed: only together with FirehoseTransformerProps.vpc.`);
+      }
+    }
+    const network = props.vpc && placeFunctionInVpc(this, role, props.vpc, {
+      ...props,
+      vpcProp: 'FirehoseTransformerProps.vpc',
+      groupDescription: `Firehose transformer ${pathInStack(this)}: no traffic (Firehose invokes it; it calls nothing)`,
+    });
     const fn = new lambda.Function(this, 'Function', {
       description: `Transforms records for Firehose delivery: ${pathInStack(this)}`,
       code: lambda.Code.fromAsset(HANDLER_ASSET),
@@ -143,10 +195,13 @@ export class FirehoseTransformer extends Construct {
       tracing: lambda.Tracing.ACTIVE,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
+      ...network,
     });
+    dropRoleDependency(fn);
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
+      reason: 'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.'
+        + (network ? ' In a VPC, the same holds for ec2:DescribeNetworkInterfaces and ec2:DescribeSubnets, which Lambda calls with this role to manage the function\'s network interfaces.' : ''),
     });
     for (const rule of ['Serverless-LambdaDLQ', 'NIST.800.53.R5-LambdaDLQ', 'HIPAA.Security-LambdaDLQ']) {
       Validations.of(fn).acknowledge({
@@ -187,4 +242,30 @@ function transformerEnvironment(props: FirehoseTransformerOptions): Record<strin
     ...(drops.length === 0 ? {} : { DROP_FIELDS: drops.join(',') }),
     ...(props.newlineDelimited === false ? { NEWLINE_DELIMITED: 'false' } : {}),
   };
+}
+
+/**
+ * A sink's transformer: the given one, or a new one with the sink's key, removal policy and log retention, placed as
+ * the sink's props say.
+ *
+ * @param propsName the sink's props interface, for errors
+ */
+export function sinkTransformer(
+  scope: Construct,
+  given: FirehoseTransformer | undefined,
+  placement: TransformerPlacementOptions,
+  props: FirehoseTransformerProps,
+  propsName: string,
+): FirehoseTransformer {
+  if (given !== undefined && (placement.transformerVpc !== undefined || placement.transformerVpcSubnets !== undefined)) {
+    throw new Error(`Invalid ${propsName}.transformerVpc: given with transformer. Allowed: the transformer's own vpc (FirehoseTransformerProps.vpc).`);
+  }
+  if (placement.transformerVpcSubnets !== undefined && placement.transformerVpc === undefined) {
+    throw new Error(`Invalid ${propsName}.transformerVpcSubnets: set without transformerVpc. Allowed: only together with ${propsName}.transformerVpc.`);
+  }
+  return given ?? new FirehoseTransformer(scope, 'Transformer', {
+    ...props,
+    vpc: placement.transformerVpc,
+    vpcSubnets: placement.transformerVpcSubnets,
+  });
 }

@@ -7,7 +7,7 @@ import * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { FirehoseDestinationMetrics, FirehoseSink, FirehoseSinkProps } from './firehose-sink';
-import { FirehoseTransformer } from './firehose-transformer';
+import { FirehoseTransformer, sinkTransformer, TransformerPlacementOptions } from './firehose-transformer';
 import { SearchDomain, SearchDomainOptions } from './search-domain';
 import { deliveryTuning } from '../internal/delivery-tuning';
 import { pathInStack } from '../internal/describe';
@@ -56,7 +56,7 @@ export interface OpenSearchSinkNetwork {
 /**
  * What an OpenSearch sink indexes and how, shared by `OpenSearchSinkProps` and the pipeline's props.
  */
-export interface OpenSearchSinkOptions {
+export interface OpenSearchSinkOptions extends TransformerPlacementOptions {
   /**
    * The domain to index into: OpenSearch, or Elasticsearch 7 and later (6.x needs a document type, which the sink
    * does not set). With fine-grained access control, map the sink's `role` to an OpenSearch role that may write the
@@ -179,12 +179,12 @@ export class OpenSearchSink extends FirehoseSink implements ec2.IConnectable {
       throw new Error(`Invalid ${prop('transformer')}: a transformer with newlineDelimited true. `
         + 'Allowed: a FirehoseTransformer with newlineDelimited false, since each record becomes one document of a bulk request.');
     }
-    this.transformer = props.transformer ?? new FirehoseTransformer(this, 'Transformer', {
+    this.transformer = sinkTransformer(this, props.transformer, props, {
       encryptionKey: this.encryptionKey,
       removalPolicy: this.removalPolicy,
       logRetention: props.logRetention,
       newlineDelimited: false,
-    });
+    }, 'OpenSearchSinkProps');
     const { domain, searchDomain, network } = this.resolveDomain(props);
     this.searchDomain = searchDomain;
     this.connections = this.placeInNetwork(network);

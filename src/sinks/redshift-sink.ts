@@ -6,7 +6,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { FirehoseDestinationMetrics, FirehoseSink, FirehoseSinkProps } from './firehose-sink';
-import { FirehoseTransformer } from './firehose-transformer';
+import { FirehoseTransformer, sinkTransformer, TransformerPlacementOptions } from './firehose-transformer';
 import { deliveryTuning } from '../internal/delivery-tuning';
 import { loggedBucket, VERSIONS_AND_UPLOADS_RULE } from '../internal/logged-bucket';
 import { nagResourceName } from '../internal/nag-finding';
@@ -61,7 +61,7 @@ export class RedshiftTarget {
 /**
  * What a Redshift sink loads and how, shared by `RedshiftSinkProps` and the pipeline's props.
  */
-export interface RedshiftSinkOptions {
+export interface RedshiftSinkOptions extends TransformerPlacementOptions {
   /** The cluster or workgroup to load. */
   readonly target: RedshiftTarget;
   /**
@@ -168,11 +168,11 @@ export class RedshiftSink extends FirehoseSink {
       noReplicationReason: 'This bucket stages files for COPY (expired after a week) and backs up the records that Redshift and the data lake also hold; the data lake is the copy to replicate for disaster recovery.',
     });
     this.intermediateBucket = bucket;
-    this.transformer = props.transformer ?? new FirehoseTransformer(this, 'Transformer', {
+    this.transformer = sinkTransformer(this, props.transformer, props, {
       encryptionKey: this.encryptionKey,
       removalPolicy: this.removalPolicy,
       logRetention: props.logRetention,
-    });
+    }, 'RedshiftSinkProps');
     this.grantDelivery(bucket, props.credentials);
 
     const logStreams = ['RedshiftDelivery', 'S3Delivery', 'S3Backup'].map(name =>

@@ -1,4 +1,4 @@
-import { Duration, Names, Size, Stack, Validations } from 'aws-cdk-lib';
+import { CfnMapping, Duration, Names, Size, Stack, Validations } from 'aws-cdk-lib';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
@@ -16,6 +16,9 @@ import { nagResourceName } from '../internal/nag-finding';
 import { validateDurationInRange, validateIntegerInRange } from '../internal/validation';
 import { DEFAULTS } from '../presets/defaults';
 import { FieldType, RecordSchema } from '../schema/record-schema';
+
+/** The end of the id of aws-cdk-lib's stack-level mapping of Firehose CIDR blocks, which every L2 delivery stream adds. */
+const FIREHOSE_CIDR_MAPPING_ID = 'aws-kinesisfirehose.CidrBlocks';
 
 /**
  * Compression of the Parquet files in the data lake.
@@ -165,7 +168,10 @@ export class S3DataLakeSink extends FirehoseSink {
    * @default - none when the sink delivers to an existing bucket
    */
   public readonly accessLogsBucket?: s3.IBucket;
-  /** The Firehose delivery stream. */
+  /**
+   * The Firehose delivery stream. Its `connections` (Firehose's CIDR block, for destinations in a VPC) do not apply:
+   * it delivers to S3, and the stack has no mapping of those blocks.
+   */
   public readonly deliveryStream: firehose.IDeliveryStream;
   /** The name of the Firehose delivery stream. */
   public readonly deliveryStreamName: string;
@@ -258,6 +264,11 @@ export class S3DataLakeSink extends FirehoseSink {
     });
     // The role exists before the stream through RoleARN; the policy has to be attached before the first read.
     deliveryStream.node.addDependency(this.deliveryPolicy);
+    // aws-cdk-lib maps every region to Firehose's CIDR block for the stream's `connections`, which only destinations
+    // that Firehose reaches over the network (Redshift, HTTP) use; an S3 destination leaves the mapping unused (cfn-lint W7001).
+    const stack = Stack.of(this);
+    stack.node.children.filter(child => child instanceof CfnMapping && child.node.id.endsWith(FIREHOSE_CIDR_MAPPING_ID))
+      .forEach(mapping => stack.node.tryRemoveChild(mapping.node.id));
     Validations.of(deliveryStream).acknowledge({
       id: 'AwsSolutions-KDF1',
       reason: 'Firehose server-side encryption applies to Direct PUT only and CloudFormation rejects it for a Kinesis stream source. Records stay encrypted with the pipeline key in the source stream and in the bucket, and TLS in between.',

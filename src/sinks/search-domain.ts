@@ -7,13 +7,13 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
-import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, IDependable } from 'constructs';
 import { pathInStack } from '../internal/describe';
 import { encryptedLogGroup, grantFunctionLogging } from '../internal/encrypted-log-group';
 import { givenOrNewKey } from '../internal/encryption-key';
 import { defaultPrivateSubnets, grantNetworkInterfaces } from '../internal/function-network';
 import { ManagedPolicyRole } from '../internal/managed-policy-role';
+import { dropRoleDependency } from '../internal/redundant-dependencies';
 import { nagResourceName } from '../internal/nag-finding';
 import { validateIntegerInRange } from '../internal/validation';
 import { DEFAULTS } from '../presets/defaults';
@@ -177,7 +177,10 @@ export interface SearchDomainOptions {
  * Properties of a `SearchDomain`.
  */
 export interface SearchDomainProps extends SearchDomainOptions {
-  /** The VPC the domain runs in. */
+  /**
+   * The VPC the domain runs in. The access configuration function answers CloudFormation through an S3 URL, so the
+   * domain's subnets need a route to S3: a gateway endpoint (a `PipelineNetwork` has one) or a NAT gateway.
+   */
   readonly vpc: ec2.IVpc;
   /**
    * Subnets of `vpc` to place the domain in: the first subnet of each Availability Zone is used, in as many zones as
@@ -229,7 +232,10 @@ export class SearchDomain extends Construct implements ec2.IConnectable {
   public readonly vpcSubnets: ec2.SubnetSelection;
   /** The domain's security group: allow HTTPS from its clients with `connections.allowDefaultPortFrom(client)`. */
   public readonly connections: ec2.Connections;
-  /** The function that applies the fine-grained access configuration; its role is the domain's master user. */
+  /**
+   * The function that applies the fine-grained access configuration, invoked by CloudFormation as the custom
+   * resource's handler; its role is the domain's master user.
+   */
   public readonly accessFunction: lambda.IFunction;
   /** The custom resource that holds the fine-grained access configuration. */
   public readonly accessConfiguration: CustomResource;
@@ -403,9 +409,11 @@ export class SearchDomain extends Construct implements ec2.IConnectable {
     retention: logs.RetentionDays, adminRoles: iam.IRole[]) {
     const functionGroup = new ec2.SecurityGroup(this, 'AccessFunctionSecurityGroup', {
       vpc: this.vpc,
-      description: `Access configuration function of the OpenSearch domain ${pathInStack(this)}: HTTPS to the domain only`,
+      description: `Access configuration function of the OpenSearch domain ${pathInStack(this)}: HTTPS to the domain and to S3`,
       allowAllOutbound: false,
     });
+    // CloudFormation's response URL is in S3, whose addresses (through a gateway endpoint or NAT) have no group to name.
+    functionGroup.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(HTTPS_PORT), 'HTTPS to CloudFormation\'s response URL in S3');
     this.connections.allowDefaultPortFrom(functionGroup, 'Access configuration function');
     const network = { vpc: this.vpc, vpcSubnets: this.vpcSubnets, securityGroups: [functionGroup] };
     grantNetworkInterfaces(this, accessRole, network);
@@ -434,6 +442,7 @@ export class SearchDomain extends Construct implements ec2.IConnectable {
       loggingFormat: lambda.LoggingFormat.JSON,
       ...network,
     });
+    dropRoleDependency(fn);
     Validations.of(accessRole).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'Active X-Ray tracing (xray:PutTraceSegments, xray:PutTelemetryRecords) and the network interface lookups Lambda makes with this role (ec2:DescribeNetworkInterfaces, ec2:DescribeSubnets) support no resource-level permissions.',
@@ -447,25 +456,14 @@ export class SearchDomain extends Construct implements ec2.IConnectable {
     for (const rule of ['Serverless-LambdaDLQ', 'NIST.800.53.R5-LambdaDLQ', 'HIPAA.Security-LambdaDLQ']) {
       Validations.of(fn).acknowledge({
         id: rule,
-        reason: 'CloudFormation\'s custom resource provider invokes the function synchronously and reports its failure to CloudFormation, which rolls the stack back; a function-level DLQ only applies to asynchronous invocations.',
+        reason: 'CloudFormation invokes the function for one stack operation, and the function always answers it, with a failure when the configuration could not be applied, which rolls the stack back; an event in a DLQ would come after CloudFormation stopped waiting, with nothing left to replay it for.',
       });
     }
 
-    const providerRole = new ManagedPolicyRole(this, 'AccessProviderRole', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
-      description: `Custom resource provider of the OpenSearch domain ${pathInStack(this)}`,
-    });
-    const providerLogGroup = encryptedLogGroup(this, 'AccessProviderLogs', { encryptionKey, retention, removalPolicy });
-    grantFunctionLogging(providerRole, providerLogGroup);
-    const provider = new cr.Provider(this, 'AccessProvider', {
-      onEventHandler: fn,
-      frameworkOnEventRole: providerRole,
-      logGroup: providerLogGroup,
-      providerFunctionEnvEncryption: encryptionKey,
-    });
-    this.hardenProviderFunction(provider, fn, encryptionKey);
     const configuration = new CustomResource(this, 'AccessConfiguration', {
-      serviceToken: provider.serviceToken,
+      // CloudFormation invokes the function itself, which answers through the response URL: no provider framework,
+      // whose function would need a route (or a Lambda endpoint) from the VPC to invoke this one.
+      serviceToken: fn.functionArn,
       resourceType: 'Custom::SearchDomainAccess',
       // A retained domain keeps its mappings: deleting them would lock its administrators out of a domain that stays.
       removalPolicy: removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
@@ -477,34 +475,6 @@ export class SearchDomain extends Construct implements ec2.IConnectable {
     // The function reaches the domain only once both ends of the HTTPS rule exist.
     configuration.node.addDependency(functionGroup, this.connections.securityGroups[0]);
     return { fn, configuration };
-  }
-
-  /**
-   * The provider's framework function as this library sets up its own: sized, traced, with reserved concurrency.
-   * aws-cdk-lib offers no props for these, hence the L1 properties.
-   */
-  private hardenProviderFunction(provider: cr.Provider, onEvent: lambda.IFunction, encryptionKey: kms.IKey): void {
-    const framework = provider.node.findChild('framework-onEvent') as lambda.Function;
-    const cfnFunction = framework.node.defaultChild as lambda.CfnFunction;
-    cfnFunction.memorySize = 256;
-    cfnFunction.tracingConfig = { mode: lambda.Tracing.ACTIVE };
-    cfnFunction.reservedConcurrentExecutions = 1;
-    framework.addToRolePolicy(new iam.PolicyStatement({ actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] }));
-    encryptionKey.grantDecrypt(framework);
-    Validations.of(framework.role!).acknowledge({
-      id: 'AwsSolutions-IAM5[Resource::*]',
-      reason: 'Active X-Ray tracing: xray:PutTraceSegments and xray:PutTelemetryRecords support no resource-level permissions.',
-    });
-    Validations.of(framework.role!).acknowledge({
-      id: `AwsSolutions-IAM5[Resource::${nagResourceName(this, `${onEvent.functionArn}:*`)}]`,
-      reason: 'The provider invokes the configuration function, any version of it (aws-cdk-lib\'s provider grant); no other function.',
-    });
-    for (const rule of ['Serverless-LambdaDLQ', 'NIST.800.53.R5-LambdaDLQ', 'HIPAA.Security-LambdaDLQ']) {
-      Validations.of(framework).acknowledge({
-        id: rule,
-        reason: 'CloudFormation invokes the provider for one stack operation and waits for its answer; an event it could not deliver fails that operation, which CloudFormation rolls back, so there is nothing to replay from a DLQ later.',
-      });
-    }
   }
 
   private renderAccessConfiguration(adminRoles: iam.IRole[]) {
