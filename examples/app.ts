@@ -1,5 +1,5 @@
 import { App } from 'aws-cdk-lib';
-import { addNagPacks, formatCompliance, PACKS_THAT_MUST_BE_CLEAN, readCompliance, synthesizeAllowingFindings } from './compliance';
+import { addNagPacks, formatCompliance, NAG_PACKS, readCompliance, synthesizeAllowingFindings } from './compliance';
 import { addExampleStacks, describePipeline } from './pipeline-stack';
 
 // Synthesizes the dev, staging and prod pipelines offline into cdk.out/, checked by all five cdk-nag packs.
@@ -20,9 +20,9 @@ results.forEach((result, index) => {
 });
 console.log(`\nsynthesized ${results.length} stacks into ${outdir}/ in ${synthSeconds.toFixed(1)} s`);
 
-const blocking = results.flatMap(result => result.findings).filter(finding => PACKS_THAT_MUST_BE_CLEAN.includes(finding.pack as never));
+const blocking = results.flatMap(result => result.findings);
 if (blocking.length > 0) {
-  console.error(`\n${blocking.length} unacknowledged finding(s) in packs that must be clean (${PACKS_THAT_MUST_BE_CLEAN.join(', ')}):`);
+  console.error(`\n${blocking.length} unacknowledged finding(s) (${NAG_PACKS.join(', ')}):`);
   for (const finding of blocking) {
     console.error(`  ${finding.severity} ${finding.rule} at ${finding.path}`);
   }

@@ -7,9 +7,6 @@ import { AwsSolutionsChecks, HIPAASecurityChecks, NIST80053R5Checks, PCIDSS321Ch
 export const NAG_PACKS = ['AwsSolutions', 'Serverless', 'NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321'] as const;
 export type NagPack = typeof NAG_PACKS[number];
 
-/** Packs that must report nothing unacknowledged today; the others are reported until a later change clears them. */
-export const PACKS_THAT_MUST_BE_CLEAN: readonly NagPack[] = ['AwsSolutions', 'Serverless'];
-
 /** Registers all five cdk-nag 3 packs as validation plugins of the app. */
 export function addNagPacks(app: App): void {
   Validations.of(app).addPlugins(

@@ -332,6 +332,7 @@ export class StreamingPipeline extends Construct {
   /** The Flink application when the preset or `enabled` turns it on and code is given. */
   private flinkApplication(analytics: StreamingPipelineAnalyticsOptions = {}, shared: { encryptionKey: kms.IKey; removalPolicy: RemovalPolicy }) {
     const { enabled, code, ...options } = analytics;
+    rejectOwnVpc('analytics', options);
     if (enabled === true && code === undefined) {
       throw new Error('Invalid StreamingPipelineProps.analytics: enabled without code. Allowed: code (FlinkApplicationCode.fromAsset or fromBucket) '
         + 'whenever analytics is enabled.');
@@ -339,7 +340,6 @@ export class StreamingPipeline extends Construct {
     if (!(enabled ?? this.preset.settings.flinkAnalytics ?? false) || code === undefined) {
       return undefined;
     }
-    rejectOwnVpc('analytics', options);
     const application = new FlinkApplication(this, 'Analytics', {
       ...options,
       ...shared,

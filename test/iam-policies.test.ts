@@ -11,6 +11,7 @@ const RESOURCE_STAR_ALLOWED: Record<string, string> = {
   'xray:PutTelemetryRecords': 'X-Ray supports no resource-level permissions (active tracing of every function)',
   'ec2:DescribeNetworkInterfaces': 'EC2 describe actions support no resource-level permissions (functions and Firehose in a VPC)',
   'ec2:DescribeSubnets': 'EC2 describe actions support no resource-level permissions',
+  'ec2:DescribeDhcpOptions': 'EC2 describe actions support no resource-level permissions (Managed Flink in a VPC)',
   'ec2:DescribeSecurityGroups': 'EC2 describe actions support no resource-level permissions',
   'ec2:DescribeVpcs': 'EC2 describe actions support no resource-level permissions',
   'ec2:DescribeVpcAttribute': 'EC2 describe actions support no resource-level permissions (Firehose in a VPC)',

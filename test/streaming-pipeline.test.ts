@@ -17,7 +17,8 @@ describe('StreamingPipeline', () => {
     const pipeline = new StreamingPipeline(stack, 'Pipeline');
     const template = templateOf(stack);
     template.resourceCountIs('AWS::Kinesis::Stream', 2);
-    template.resourceCountIs('AWS::Lambda::Function', 1);
+    // The processor, and aws-cdk-lib's function that strips the VPC's default security group of its rules.
+    template.resourceCountIs('AWS::Lambda::Function', 2);
     template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
     template.resourceCountIs('AWS::KinesisFirehose::DeliveryStream', 1);
     template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
@@ -97,16 +98,40 @@ describe('StreamingPipeline', () => {
     templateOf(custom).hasResourceProperties('AWS::Lambda::Function', { MemorySize: 512, Timeout: 60 });
   });
 
-  test('the processor\'s VPC options pass through', () => {
+  test('a VPC of your own: every component runs in its subnets; endpoints only when asked for', () => {
     const stack = newStack();
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
-    const pipeline = new StreamingPipeline(stack, 'Pipeline', { processor: { vpc, vpcEndpoints: false } });
+    const pipeline = new StreamingPipeline(stack, 'Pipeline', { preset: PipelinePreset.STAGING, network: { vpc } });
     const template = templateOf(stack);
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      VpcConfig: { SubnetIds: vpc.privateSubnets.map(subnet => stack.resolve(subnet.subnetId)), SecurityGroupIds: Match.anyValue() },
-    });
+    const privateSubnets = vpc.privateSubnets.map(subnet => stack.resolve(subnet.subnetId));
+    for (const fn of Object.values(template.findResources('AWS::Lambda::Function'))) {
+      expect(fn.Properties.VpcConfig.SubnetIds).toEqual(privateSubnets);
+    }
+    template.resourceCountIs('AWS::EC2::VPC', 1);
     template.resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+    expect(pipeline.vpc).toBe(vpc);
+    expect(pipeline.network.endpoints).toEqual([]);
     expect(pipeline.processor.vpcEndpoints).toBeUndefined();
+
+    const withEndpoints = newStack('WithEndpoints');
+    const isolated = new ec2.Vpc(withEndpoints, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    new StreamingPipeline(withEndpoints, 'Pipeline', { network: { vpc: isolated, endpoints: true } });
+    templateOf(withEndpoints).resourceCountIs('AWS::EC2::VPCEndpoint', 4);
+  });
+
+  test.each([
+    ['vpc', { processor: { vpc: 'VPC' } }, 'Invalid StreamingPipelineProps.processor.vpc: the pipeline runs every component in its network. '
+      + 'Allowed: StreamingPipelineProps.network.vpc.'],
+    ['vpcEndpoints', { processor: { vpcEndpoints: false } }, 'Invalid StreamingPipelineProps.processor.vpcEndpoints: '
+      + 'the pipeline runs every component in its network. Allowed: StreamingPipelineProps.network.endpoints.'],
+    ['vpcSubnets', { analytics: { vpcSubnets: {} } }, 'Invalid StreamingPipelineProps.analytics.vpcSubnets'],
+    ['availabilityZones with a vpc', { network: { vpc: 'VPC', availabilityZones: 3 } }, 'Invalid PipelineNetworkProps.availabilityZones: 3 with a given vpc.'],
+    ['availabilityZones', { network: { availabilityZones: 1 } }, 'Invalid PipelineNetworkProps.availabilityZones: 1.'],
+  ])('a component\'s own network settings are rejected with a pointer to network: %s', (_, props, message) => {
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
+    const resolved = JSON.parse(JSON.stringify(props), (key, value) => (value === 'VPC' ? vpc : value));
+    expect(() => new StreamingPipeline(stack, 'Pipeline', resolved)).toThrow(message);
   });
 
   test('enhanced fan-out can be switched off in prod', () => {
@@ -183,15 +208,15 @@ describe('StreamingPipeline', () => {
     const pipeline = new StreamingPipeline(stack, 'Pipeline', { preset });
     const template = templateOf(stack);
     template.resourceCountIs('AWS::KinesisFirehose::DeliveryStream', dataNodes === 0 ? 1 : 2);
-    template.resourceCountIs('AWS::EC2::VPC', dataNodes === 0 ? 0 : 1);
+    template.resourceCountIs('AWS::EC2::VPC', 1);
     expect(pipeline.openSearch === undefined).toBe(dataNodes === 0);
-    expect(pipeline.vpc === undefined).toBe(dataNodes === 0);
+    // Isolated subnets in two zones, or as many as the domain spans.
+    template.resourceCountIs('AWS::EC2::Subnet', Math.max(2, zones));
     if (dataNodes > 0) {
       template.hasResourceProperties('AWS::OpenSearchService::Domain', {
         ClusterConfig: Match.objectLike({ InstanceCount: dataNodes, DedicatedMasterEnabled: masters > 0 }),
       });
-      // Isolated subnets in as many zones as the domain spans, no NAT gateway, flow logs of all traffic in an encrypted log group.
-      template.resourceCountIs('AWS::EC2::Subnet', zones);
+      // No NAT gateway, flow logs of all traffic in an encrypted log group.
       template.resourceCountIs('AWS::EC2::NatGateway', 0);
       template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
       template.hasResourceProperties('AWS::IAM::Role', {
@@ -210,7 +235,6 @@ describe('StreamingPipeline', () => {
     const off = newStack();
     new StreamingPipeline(off, 'Pipeline', { preset: PipelinePreset.PROD, openSearch: { enabled: false } });
     templateOf(off).resourceCountIs('AWS::OpenSearchService::Domain', 0);
-    templateOf(off).resourceCountIs('AWS::EC2::VPC', 0);
 
     const given = newStack('Given');
     const domain = opensearch.Domain.fromDomainAttributes(given, 'Existing', {

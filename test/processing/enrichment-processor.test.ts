@@ -321,9 +321,10 @@ describe('EnrichmentProcessor', () => {
       template.resourceCountIs('AWS::EC2::SecurityGroupEgress', 0);
     });
 
-    test('endpoints: DynamoDB and S3 gateways, Kinesis, SQS and Logs interfaces with private DNS, open to the function only', () => {
+    test('endpoints: DynamoDB and S3 gateways, Kinesis and SQS interfaces with private DNS, open to the function only', () => {
       const { vpc, stack, template } = vpcStack();
-      expect(serviceNamesOf(template)).toEqual(['Gateway dynamodb', 'Gateway s3', 'Interface kinesis-streams', 'Interface logs', 'Interface sqs']);
+      // No CloudWatch Logs endpoint: Lambda, not the function, delivers the logs.
+      expect(serviceNamesOf(template)).toEqual(['Gateway dynamodb', 'Gateway s3', 'Interface kinesis-streams', 'Interface sqs']);
       const privateRouteTables = vpc.privateSubnets.map(subnet => stack.resolve(subnet.routeTable.routeTableId));
       template.allResourcesProperties('AWS::EC2::VPCEndpoint', Match.objectLike({ VpcId: stack.resolve(vpc.vpcId) }));
       for (const endpoint of Object.values(template.findResources('AWS::EC2::VPCEndpoint')).map(e => e.Properties)) {
@@ -333,7 +334,7 @@ describe('EnrichmentProcessor', () => {
           expect(endpoint).toMatchObject({
             PrivateDnsEnabled: true,
             SubnetIds: vpc.privateSubnets.map(subnet => stack.resolve(subnet.subnetId)),
-            SecurityGroupIds: [{ 'Fn::GetAtt': [expect.stringMatching(/^ProcessorEndpointSecurityGroup/), 'GroupId'] }],
+            SecurityGroupIds: [{ 'Fn::GetAtt': [expect.stringMatching(/^ProcessorEndpointsSecurityGroup/), 'GroupId'] }],
           });
         }
       }
@@ -343,7 +344,7 @@ describe('EnrichmentProcessor', () => {
         FromPort: 443,
         ToPort: 443,
         SourceSecurityGroupId: { 'Fn::GetAtt': [expect.stringMatching(/^ProcessorSecurityGroup/), 'GroupId'] },
-        GroupId: { 'Fn::GetAtt': [expect.stringMatching(/^ProcessorEndpointSecurityGroup/), 'GroupId'] },
+        GroupId: { 'Fn::GetAtt': [expect.stringMatching(/^ProcessorEndpointsSecurityGroup/), 'GroupId'] },
       })]);
       // No records are read before the network path exists.
       const [mapping] = Object.values(template.findResources('AWS::Lambda::EventSourceMapping'));
@@ -410,7 +411,7 @@ describe('EnrichmentProcessor', () => {
         destinationStream: new IngestStream(stack, 'Destination').stream,
         vpc,
       });
-      expect(processor.vpcEndpoints).toHaveLength(5);
+      expect(processor.vpcEndpoints).toHaveLength(4);
       processor.vpcEndpointConnections!.allowDefaultPortFrom(ec2.Peer.ipv4('10.0.0.0/24'));
       templateOf(stack).hasResourceProperties('AWS::EC2::SecurityGroup', {
         SecurityGroupIngress: [Match.objectLike({ CidrIp: '10.0.0.0/24', FromPort: 443, ToPort: 443 })],

@@ -70,7 +70,7 @@ describe('EnrichmentProcessor shared reference cache', () => {
   test('a pipeline\'s cache takes its shape from the preset: one node in dev, primary and replica in staging, two shards in prod', () => {
     const shapeOf = (preset: PipelinePreset) => {
       const stack = newStack();
-      new StreamingPipeline(stack, 'Pipeline', { preset, processor: { vpc: vpcIn(stack), referenceData: { sharedCache: {} } } });
+      new StreamingPipeline(stack, 'Pipeline', { preset, processor: { referenceData: { sharedCache: {} } } });
       const group = Object.values(templateOf(stack).findResources('AWS::ElastiCache::ReplicationGroup'))[0].Properties;
       return [group.NumNodeGroups ?? 1, group.NumCacheClusters ?? 1 + group.ReplicasPerNodeGroup];
     };

@@ -72,9 +72,9 @@ describe('SearchDomain', () => {
         AUDIT_LOGS: Match.objectLike({ Enabled: true }),
       },
     });
-    // The domain's logs and the configuration function's and provider's logs, all with the key and a retention.
+    // The domain's four logs and the configuration function's, all with the key and a retention.
     const logGroups = Object.values(template.findResources('AWS::Logs::LogGroup'));
-    expect(logGroups).toHaveLength(6);
+    expect(logGroups).toHaveLength(5);
     for (const group of logGroups) {
       expect(group.Properties).toMatchObject({ KmsKeyId: expect.anything(), RetentionInDays: 365 });
     }
@@ -153,9 +153,9 @@ describe('SearchDomain', () => {
     expect(Object.values(template.findResources('AWS::OpenSearchService::Domain'))[0].DeletionPolicy).toBe(deletionPolicy);
   });
 
-  test('the configuration function and the provider each write to their own log group only', () => {
+  test('the configuration function writes to its own log group only', () => {
     const { template, stack } = domainTemplate();
-    for (const [roleId, logGroupId] of [['SearchAccessRole', 'SearchAccessFunctionLogs'], ['SearchAccessProviderRole', 'SearchAccessProviderLogs']]) {
+    for (const [roleId, logGroupId] of [['SearchAccessRole', 'SearchAccessFunctionLogs']]) {
       const [policy] = Object.values(template.findResources('AWS::IAM::ManagedPolicy', {
         Properties: { Roles: [{ Ref: Match.stringLikeRegexp(`^${roleId}[0-9A-F]{8}$`) }] },
       }));
@@ -200,13 +200,17 @@ describe('SearchDomain', () => {
     expect(securityApi.Action).toEqual(['es:ESHttpGet', 'es:ESHttpPut', 'es:ESHttpDelete']);
     expect(JSON.stringify(securityApi.Resource)).toMatch(/_plugins\/_security\/api\/roles\/\*.*_plugins\/_security\/api\/rolesmapping\/\*/);
     expect(statements.some(statement => JSON.stringify(statement.Action).includes('es:*'))).toBe(false);
-    // The provider's framework function is sized, traced and capped like the library's own functions.
-    template.hasResourceProperties('AWS::Lambda::Function', {
-      Description: Match.stringLikeRegexp('AWS CDK resource provider framework - onEvent'),
-      MemorySize: 256,
-      TracingConfig: { Mode: 'Active' },
-      ReservedConcurrentExecutions: 1,
-    });
+  });
+
+  test('CloudFormation invokes the configuration function itself: no provider framework, and a route to its response URL in S3', () => {
+    const { template } = domainTemplate();
+    template.resourceCountIs('AWS::Lambda::Function', 1);
+    const [configuration] = Object.values(template.findResources('Custom::SearchDomainAccess'));
+    expect(configuration.Properties.ServiceToken).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^SearchAccessFunction/), 'Arn'] });
+    const [functionGroup] = Object.values(template.findResources('AWS::EC2::SecurityGroup', {
+      Properties: { GroupDescription: Match.stringLikeRegexp('^Access configuration function') },
+    }));
+    expect(functionGroup.Properties.SecurityGroupEgress).toContainEqual(expect.objectContaining({ CidrIp: '0.0.0.0/0', FromPort: 443, ToPort: 443 }));
   });
 
   test('mapWriterRole: one OpenSearch role per index pattern with its writers; adminRoles mapped to all_access and security_manager', () => {
@@ -296,14 +300,13 @@ describe('SearchDomain', () => {
   test.each([
     ['STANDARD', SearchDomainSize.STANDARD, ['AwsSolutions-OS4']],
     ['PRODUCTION', SearchDomainSize.PRODUCTION, []],
-  ])('%s: no unacknowledged finding but the provider function outside a VPC; no dedicated masters acknowledged only without them', (_name, size, extra) => {
+  ])('%s: no unacknowledged finding in any pack; no dedicated masters acknowledged only without them', (_name, size, extra) => {
     const [result] = synthesizeWithNagPacks(app => {
       const stack = new Stack(app, 'Search');
       new SearchDomain(stack, 'Search', { vpc: isolatedVpc(stack), size });
       return [stack];
     });
-    expect(result.findings.filter(finding => finding.path.includes('/Search/')).map(finding => finding.rule).sort())
-      .toEqual(['HIPAA.Security-LambdaInsideVPC', 'NIST.800.53.R5-LambdaInsideVPC', 'PCI.DSS.321-LambdaInsideVPC']);
+    expect(result.findings.filter(finding => finding.path.includes('/Search/'))).toEqual([]);
     const domainAcknowledgements = result.acknowledgements.filter(ack => ack.path.endsWith('/Search/Domain')).map(ack => ack.rule).sort();
     expect(domainAcknowledgements).toEqual(['AwsSolutions-OS3', ...extra].sort());
   });

@@ -1,4 +1,6 @@
+import * as http from 'node:http';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
+import { closeEmulator, listenOnLoopback } from '../../support/emulator';
 
 export const ENDPOINT = 'vpc-clicks-abc123.us-east-1.es.amazonaws.com';
 export const OTHER_ENDPOINT = 'vpc-clicks-def456.us-east-1.es.amazonaws.com';
@@ -69,3 +71,49 @@ export const deleteEvent = (properties: Record<string, string>, physicalResource
   PhysicalResourceId: physicalResourceId,
   ResourceProperties: { ...properties, ServiceToken: common.ServiceToken },
 });
+
+/** A request the response bucket received. */
+export interface ReceivedResponse {
+  readonly method: string;
+  /** Path and query. */
+  readonly url: string;
+  readonly headers: http.IncomingHttpHeaders;
+  readonly body: string;
+}
+
+/** How the bucket answers one request: a status and body, dropping the connection, or never answering. */
+export type BucketAnswer = { readonly status: number; readonly body?: string } | 'drop' | 'hang';
+
+export interface ResponseBucket {
+  /** A stand-in for the pre-signed S3 URL of an event, with a signature in its query as the real one has. */
+  readonly responseUrl: string;
+  readonly received: ReceivedResponse[];
+  /** The bodies received, parsed. */
+  documents(): unknown[];
+  close(): Promise<void>;
+}
+
+/** A local http server in place of the S3 bucket CloudFormation reads responses from; it answers 200 once `answers` run out. */
+export async function startResponseBucket(answers: BucketAnswer[] = []): Promise<ResponseBucket> {
+  const received: ReceivedResponse[] = [];
+  const server = http.createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      received.push({ method: request.method!, url: request.url!, headers: request.headers, body: Buffer.concat(chunks).toString('utf8') });
+      const answer = answers.shift() ?? { status: 200 };
+      if (answer === 'drop') {
+        request.socket.destroy();
+      } else if (answer !== 'hang') {
+        response.writeHead(answer.status).end(answer.body ?? '');
+      }
+    });
+  });
+  const origin = await listenOnLoopback(server);
+  return {
+    responseUrl: `${origin}/cloudformation-response/${common.RequestId}?X-Amz-Expires=7200&X-Amz-Signature=secret-signature`,
+    received,
+    documents: () => received.map((r) => JSON.parse(r.body)),
+    close: () => closeEmulator(server),
+  };
+}
