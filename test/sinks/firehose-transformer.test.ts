@@ -1,5 +1,7 @@
 import { Duration, Size, Stack } from 'aws-cdk-lib';
-import { FirehoseTransformer, FirehoseTransformerProps } from '../../src';
+import { Match } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { FirehoseTransformer, FirehoseTransformerProps, PipelineNetwork } from '../../src';
 import { synthesizeWithNagPacks } from '../support/compliance';
 import { functionEnvironment, iamStatementsIn, newStack, templateOf } from '../support/stack';
 
@@ -68,14 +70,33 @@ describe('FirehoseTransformer', () => {
     expect(() => transformerTemplate(props)).toThrow(message);
   });
 
-  test('no unacknowledged finding except running outside a VPC', () => {
-    const [result] = synthesizeWithNagPacks(app => {
-      const stack = new Stack(app, 'Transformer');
-      new FirehoseTransformer(stack, 'Transformer');
-      return [stack];
+  test('outside a VPC, no unacknowledged finding but LambdaInsideVPC; in a VPC, none at all', () => {
+    const [outside, inside] = synthesizeWithNagPacks(app => {
+      const outsideStack = new Stack(app, 'Outside');
+      new FirehoseTransformer(outsideStack, 'Transformer');
+      const insideStack = new Stack(app, 'Inside');
+      new FirehoseTransformer(insideStack, 'Transformer', { vpc: new PipelineNetwork(insideStack, 'Network').vpc });
+      return [outsideStack, insideStack];
     });
-    expect(result.findings.map(f => f.rule).sort()).toEqual([
+    expect(outside.findings.map(f => f.rule).sort()).toEqual([
       'HIPAA.Security-LambdaInsideVPC', 'NIST.800.53.R5-LambdaInsideVPC', 'PCI.DSS.321-LambdaInsideVPC',
     ]);
+    expect(inside.findings).toEqual([]);
+  });
+
+  test('in a VPC: the private subnets, a security group that allows no traffic, network interfaces only there', () => {
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 1 });
+    new FirehoseTransformer(stack, 'Transformer', { vpc });
+    const template = templateOf(stack);
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(fn.Properties.VpcConfig.SubnetIds).toEqual(vpc.privateSubnets.map(subnet => stack.resolve(subnet.subnetId)));
+    const [group] = Object.values(template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('^Firehose transformer') } }));
+    expect(group.Properties.SecurityGroupIngress).toBeUndefined();
+    expect(group.Properties.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '255.255.255.255/32', Description: 'Disallow all traffic' })]);
+    const create = iamStatementsIn(template).find(statement => statement.Action === 'ec2:CreateNetworkInterface')!;
+    expect(JSON.stringify(create.Resource)).toContain('security-group/');
+    expect(() => new FirehoseTransformer(newStack(), 'Transformer', { vpcSubnets: {} }))
+      .toThrow('Invalid FirehoseTransformerProps.vpcSubnets: set without vpc. Allowed: only together with FirehoseTransformerProps.vpc.');
   });
 });

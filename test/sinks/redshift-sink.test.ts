@@ -1,8 +1,9 @@
 import { Duration, Size, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
-import { FirehoseTransformer, IngestStream, RedshiftSink, RedshiftSinkProps, RedshiftTarget } from '../../src';
+import { FirehoseTransformer, IngestStream, PipelineNetwork, RedshiftSink, RedshiftSinkProps, RedshiftTarget } from '../../src';
 import { synthesizeWithNagPacks } from '../support/compliance';
 import { iamStatementsIn, newStack, templateOf } from '../support/stack';
 
@@ -162,10 +163,30 @@ describe('RedshiftSink', () => {
     expect(sink.metricDataFreshness().metricName).toBe('DeliveryToRedshift.DataFreshness');
   });
 
-  test('no unacknowledged finding in any pack except the transformer outside a VPC', () => {
-    const [result] = synthesizeWithNagPacks(app => [addSink(new Stack(app, 'Warehouse')).node.scope as Stack]);
-    expect(result.findings.map(f => f.rule).sort()).toEqual([
+  test('no unacknowledged finding in any pack except the transformer outside a VPC; none with transformerVpc', () => {
+    const [outside, inside] = synthesizeWithNagPacks(app => {
+      const insideStack = new Stack(app, 'Inside');
+      addSink(insideStack, { transformerVpc: new PipelineNetwork(insideStack, 'Network').vpc });
+      return [addSink(new Stack(app, 'Warehouse')).node.scope as Stack, insideStack];
+    });
+    expect(outside.findings.map(f => f.rule).sort()).toEqual([
       'HIPAA.Security-LambdaInsideVPC', 'NIST.800.53.R5-LambdaInsideVPC', 'PCI.DSS.321-LambdaInsideVPC',
     ]);
+    expect(inside.findings).toEqual([]);
+  });
+
+  test('transformerVpc places the default transformer; with a transformer of your own it is an error', () => {
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
+    addSink(stack, { transformerVpc: vpc, transformerVpcSubnets: { subnets: [vpc.isolatedSubnets[0]] } });
+    templateOf(stack).hasResourceProperties('AWS::Lambda::Function', {
+      VpcConfig: { SubnetIds: [stack.resolve(vpc.isolatedSubnets[0].subnetId)], SecurityGroupIds: [Match.anyValue()] },
+    });
+    const other = newStack();
+    const transformer = new FirehoseTransformer(other, 'Own');
+    expect(() => addSink(other, { transformer, transformerVpc: new ec2.Vpc(other, 'Vpc') }))
+      .toThrow('Invalid RedshiftSinkProps.transformerVpc: given with transformer. Allowed: the transformer\'s own vpc (FirehoseTransformerProps.vpc).');
+    expect(() => addSink(newStack(), { transformerVpcSubnets: {} }))
+      .toThrow('Invalid RedshiftSinkProps.transformerVpcSubnets: set without transformerVpc.');
   });
 });

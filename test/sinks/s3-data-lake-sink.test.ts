@@ -102,6 +102,10 @@ describe('S3DataLakeSink', () => {
     expect(deliveryStream.DependsOn).toEqual([expect.stringMatching(/^DataLakeRolePolicy/)]);
   });
 
+  test('no unused mapping of Firehose CIDR blocks in the template (cfn-lint W7001)', () => {
+    expect(sinkTemplate().toJSON().Mappings).toBeUndefined();
+  });
+
   test('buffering can be changed', () => {
     sinkTemplate({ bufferingSize: Size.mebibytes(64), bufferingInterval: Duration.seconds(60) })
       .hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
