@@ -130,7 +130,7 @@ describe('StreamingPipeline', () => {
   ])('a component\'s own network settings are rejected with a pointer to network: %s', (_, props, message) => {
     const stack = newStack();
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
-    const resolved = JSON.parse(JSON.stringify(props), (key, value) => (value === 'VPC' ? vpc : value));
+    const resolved = JSON.parse(JSON.stringify(props), (_key, value) => (value === 'VPC' ? vpc : value));
     expect(() => new StreamingPipeline(stack, 'Pipeline', resolved)).toThrow(message);
   });
 

@@ -39,6 +39,8 @@ export enum CostComponent {
   REDSHIFT = 'Redshift',
   /** The HTTP front door and its web ACL, listed only when HTTP ingestion is enabled. */
   API_GATEWAY = 'API Gateway',
+  /** The network's interface endpoints (the gateway endpoints are free). */
+  VPC = 'VPC',
 }
 
 /**
@@ -229,6 +231,7 @@ export class CostEstimator {
       glueLine(usage),
       cloudWatchLine(usage),
       kmsLine(usage),
+      vpcLine(usage),
       ...(usage.redshift ? [redshiftLine()] : []),
       ...(usage.httpIngestion ? [apiGatewayLine(usage)] : []),
     ];
@@ -589,6 +592,26 @@ function s3Line(usage: Usage): CostLine {
     item('Data lake PUT requests', `${formatNumber(objects)} objects (one per ${lake.bufferingSize.toMebibytes()} MiB or `
       + `${lake.bufferingInterval.toSeconds()} s) x ${formatPrice(p.s3PutRequestsPerThousandUsd)} per 1,000`,
     (objects / 1_000) * p.s3PutRequestsPerThousandUsd),
+  ]);
+}
+
+/**
+ * The interface endpoints of the pipeline's network, in every zone of its VPC: the processor's services, and Flink's
+ * source stream through the same Kinesis endpoint. Data processed: what the processor writes to the enriched stream
+ * and what Flink reads; dead letters are too few to count.
+ */
+function vpcLine(usage: Usage): CostLine {
+  const p = usage.prices;
+  const network = DEFAULTS.network;
+  const services = new Set([...network.clientEndpoints.processor, ...(usage.flinkAnalytics ? network.clientEndpoints.flink : [])]
+    .map(service => service.shortName));
+  const zones = Math.max(network.availabilityZones, usage.openSearch ? searchDomainSize(usage).availabilityZones : 0);
+  const processedGb = usage.monthlyGb * (usage.flinkAnalytics ? 2 : 1);
+  return line(CostComponent.VPC, [
+    item('Interface endpoint hours', `${counted(services.size, 'endpoint')} (${[...services].join(', ')}) x ${counted(zones, 'Availability Zone')} `
+      + `x ${usage.hours} h x ${formatPrice(p.vpcInterfaceEndpointAzHourUsd)}`, services.size * zones * usage.hours * p.vpcInterfaceEndpointAzHourUsd),
+    item('Interface endpoint data', `${formatNumber(processedGb)} GB x ${formatPrice(p.vpcInterfaceEndpointPerGbUsd)} per GB`,
+      processedGb * p.vpcInterfaceEndpointPerGbUsd),
   ]);
 }
 

@@ -148,7 +148,9 @@ export function costAssumptions(): string[] {
       + `preset's web ACL (prod), AWS WAF adds the ACL, ${m.wafRules} rules and a price per request.`,
     'Redshift (when enabled): RedshiftSink loads an existing cluster or Serverless workgroup, which is not estimated; its Firehose '
       + 'delivery and transformer are.',
-    'Not modelled: data transfer, VPC interface endpoints (a processor in a VPC brings three, about $0.01 per endpoint and '
-      + 'Availability Zone hour), NAT gateways, SQS, SNS, Secrets Manager, S3 requests other than Firehose\'s PUTs.',
+    'VPC: the network\'s interface endpoints (Kinesis Data Streams and SQS) in every zone of its VPC (2, or 3 with a PRODUCTION '
+      + 'search domain), and the enriched records (and Flink\'s reads) as the data they process; gateway endpoints are free.',
+    'Not modelled: data transfer, VPC flow logs, NAT gateways (the pipeline\'s VPC has none), SQS, SNS, Secrets Manager, S3 requests '
+      + 'other than Firehose\'s PUTs.',
   ];
 }

@@ -95,6 +95,18 @@ export interface CostPrices {
    */
   readonly firehoseVpcDeliveryPerGbUsd?: number;
   /**
+   * VPC (PrivateLink): one interface endpoint in one Availability Zone for one hour.
+   *
+   * @default 0.01
+   */
+  readonly vpcInterfaceEndpointAzHourUsd?: number;
+  /**
+   * VPC (PrivateLink): one GB processed by interface endpoints (the first tier).
+   *
+   * @default 0.01
+   */
+  readonly vpcInterfaceEndpointPerGbUsd?: number;
+  /**
    * Managed Service for Apache Flink: one KPU (1 vCPU, 4 GB) for one hour.
    *
    * @default 0.11
@@ -270,6 +282,8 @@ export const DEFAULT_COST_PRICES: ResolvedCostPrices = {
   firehoseFormatConversionPerGbUsd: 0.018,
   firehoseVpcDeliveryAzHourUsd: 0.01,
   firehoseVpcDeliveryPerGbUsd: 0.01,
+  vpcInterfaceEndpointAzHourUsd: 0.01,
+  vpcInterfaceEndpointPerGbUsd: 0.01,
   flinkKpuHourUsd: 0.11,
   flinkRunningStoragePerGbMonthUsd: 0.10,
   lambdaRequestsPerMillionUsd: 0.20,

@@ -78,11 +78,25 @@ describe('CostEstimator: the seed\'s worked examples', () => {
       [CostComponent.GLUE]: 0,
       [CostComponent.CLOUDWATCH]: 10.80, // dashboard 3 + alarms 0.90 + composite 0.50 + shard metrics 1.80 + metrics 1.50 + logs 3.10
       [CostComponent.KMS]: 1.19, // key $1 + 62,496 requests $0.19
+      [CostComponent.VPC]: 32.86, // 2 endpoints x 2 zones x 744 h x $0.01 = $29.76 + 310 GB x $0.01
     });
-    expect(dev.totalMonthlyUsd).toBe(123.89);
+    expect(dev.totalMonthlyUsd).toBe(156.75);
     expect(itemOf(dev, CostComponent.KINESIS_DATA_STREAMS, 'Ingest stream shard hours').formula).toBe('1 shard x 744 h x $0.015');
     expect(itemOf(dev, CostComponent.LAMBDA, 'Processor duration').formula)
       .toBe('3,100,000 invocations x 0.2 s x 0.25 GB (256 MiB) = 155,000 GB-s x $0.0000133334 per GB-s');
+  });
+
+  test('VPC: the processor\'s two interface endpoints in each zone of the network; prod\'s three zones and Flink\'s reads', () => {
+    expect(itemOf(dev, CostComponent.VPC, 'Interface endpoint hours').formula)
+      .toBe('2 endpoints (kinesis-streams, sqs) x 2 Availability Zones x 744 h x $0.01');
+    const prod = CostEstimator.estimate({ ...SEED, preset: PipelinePreset.PROD });
+    // 2 x 3 x 744 x $0.01 = $44.64; the enriched records and Flink's reads of the ingest stream: 620 GB x $0.01 = $6.20.
+    expect(itemOf(prod, CostComponent.VPC, 'Interface endpoint hours').monthlyUsd).toBe(44.64);
+    expect(itemOf(prod, CostComponent.VPC, 'Interface endpoint data')).toEqual({
+      name: 'Interface endpoint data', formula: '620 GB x $0.01 per GB', monthlyUsd: 6.20,
+    });
+    const cheaper = CostEstimator.estimate({ ...SEED, prices: { vpcInterfaceEndpointAzHourUsd: 0.005, vpcInterfaceEndpointPerGbUsd: 0 } });
+    expect(cheaper.lines.find(l => l.component === CostComponent.VPC)!.monthlyUsd).toBe(14.88);
   });
 
   test('Firehose\'s 5 KB increments are an item of their own, so the seed\'s figure stays visible', () => {
@@ -163,7 +177,7 @@ describe('CostEstimator: presets', () => {
   });
 
   test('each preset\'s total', () => {
-    expect(presets.map(preset => CostEstimator.estimate({ ...SEED, preset }).totalMonthlyUsd)).toEqual([123.89, 597.63, 2126.20]);
+    expect(presets.map(preset => CostEstimator.estimate({ ...SEED, preset }).totalMonthlyUsd)).toEqual([156.75, 630.49, 2177.04]);
   });
 
   test('a custom preset: provisioned shards with long retention and enhanced fan-out, a cache of its own size', () => {
@@ -442,11 +456,11 @@ describe('CostEstimator: the table and purity', () => {
       + 'Enriched stream PUT payload units: 310,000,000 PUT payload units x $0.014 per million = $4.34 |',
     ]);
     expect(table).toContain('| Kinesis Analytics (Flink) | $0.00 | Off (flinkAnalytics) |');
-    expect(table).toHaveLength(2 + 11 + 1);
-    expect(table[table.length - 1]).toBe('| **TOTAL** | **$123.89** | us-east-1 list prices as of 2025-06 |');
+    expect(table).toHaveLength(2 + 12 + 1);
+    expect(table[table.length - 1]).toBe('| **TOTAL** | **$156.75** | us-east-1 list prices as of 2025-06 |');
     const prod = CostEstimator.toTable(CostEstimator.estimate({ ...SEED, preset: PipelinePreset.PROD }));
     expect(prod).toContain('| OpenSearch | $1,216.42 | ');
-    expect(prod).toContain('| **TOTAL** | **$2,126.20** |');
+    expect(prod).toContain('| **TOTAL** | **$2,177.04** |');
   });
 
   test('the estimate carries its assumptions and the prices\' date', () => {
