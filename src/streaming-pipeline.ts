@@ -295,8 +295,9 @@ export class StreamingPipeline extends Construct {
       recordSchema: this.processor.outputSchema,
       lifecycle: props.dataLake?.lifecycle ?? (props.dataLake?.bucket ? undefined : this.preset.settings.dataLakeLifecycle),
     });
-    const transformerPlacement = (sink: { transformer?: unknown; transformerVpc?: ec2.IVpc }) =>
-      (sink.transformer === undefined && sink.transformerVpc === undefined ? { transformerVpc: this.network.vpc, transformerVpcSubnets: this.network.vpcSubnets } : {});
+    // A sink's own transformer, or its own placement of the default one, is the user's choice; otherwise the network.
+    const transformerPlacement = (sink: { transformer?: unknown; transformerVpc?: ec2.IVpc }) => (sink.transformer ?? sink.transformerVpc
+      ? {} : { transformerVpc: this.network.vpc, transformerVpcSubnets: this.network.vpcSubnets });
     this.openSearch = openSearch && new OpenSearchSink(this, 'OpenSearch', {
       ...openSearch,
       ...shared,

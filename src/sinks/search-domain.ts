@@ -13,8 +13,8 @@ import { encryptedLogGroup, grantFunctionLogging } from '../internal/encrypted-l
 import { givenOrNewKey } from '../internal/encryption-key';
 import { defaultPrivateSubnets, grantNetworkInterfaces } from '../internal/function-network';
 import { ManagedPolicyRole } from '../internal/managed-policy-role';
-import { dropRoleDependency } from '../internal/redundant-dependencies';
 import { nagResourceName } from '../internal/nag-finding';
+import { dropRoleDependency } from '../internal/redundant-dependencies';
 import { validateIntegerInRange } from '../internal/validation';
 import { DEFAULTS } from '../presets/defaults';
 

@@ -24,7 +24,8 @@ function presetTemplate(preset: PipelinePreset): { stack: Stack; template: Templ
 const PRESETS = { dev: PipelinePreset.DEV, staging: PipelinePreset.STAGING, prod: PipelinePreset.PROD };
 const templates = Object.fromEntries(Object.entries(PRESETS).map(([name, preset]) => [name, presetTemplate(preset).template]));
 const resources = (template: Template, type: string) => Object.values(template.findResources(type)).map(resource => resource.Properties);
-const byPreset = <T>(read: (template: Template) => T) => Object.fromEntries(Object.entries(templates).map(([name, template]) => [name, read(template)]));
+const byPreset = <T>(read: (template: Template) => T) =>
+  Object.fromEntries(Object.entries(templates).map(([name, template]) => [name, read(template)]));
 
 describe('the presets table, row by row', () => {
   test('stream capacity: provisioned with 1 shard in dev, on-demand in staging and prod (both streams)', () => {
@@ -84,12 +85,14 @@ describe('the presets table, row by row', () => {
       .find(([logicalId]) => logicalId.startsWith('PipelineDataLakeBucket'))![1].Properties;
     const summary = byPreset(template => {
       const bucket = lakeBucket(template);
-      const rules: Array<{ ExpirationInDays?: number; Transitions?: Array<{ StorageClass: string; TransitionInDays: number }> }> = bucket.LifecycleConfiguration.Rules;
+      type Rule = { ExpirationInDays?: number; Transitions?: Array<{ StorageClass: string; TransitionInDays: number }> };
+      const rules: Rule[] = bucket.LifecycleConfiguration.Rules;
       return {
         expireAfterDays: rules.map(rule => rule.ExpirationInDays).filter(days => days !== undefined),
         transitions: rules.flatMap(rule => rule.Transitions ?? []).map(transition => `${transition.StorageClass}@${transition.TransitionInDays}`),
-        archiveTiers: (bucket.IntelligentTieringConfigurations ?? []).flatMap((configuration: { Tierings: Array<{ AccessTier: string; Days: number }> }) =>
-          configuration.Tierings.map(tiering => `${tiering.AccessTier}@${tiering.Days}`)),
+        archiveTiers: (bucket.IntelligentTieringConfigurations ?? [])
+          .flatMap((configuration: { Tierings: Array<{ AccessTier: string; Days: number }> }) =>
+            configuration.Tierings.map(tiering => `${tiering.AccessTier}@${tiering.Days}`)),
       };
     });
     expect(summary).toEqual({
