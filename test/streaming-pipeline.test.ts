@@ -29,9 +29,9 @@ describe('StreamingPipeline', () => {
     expect(pipeline.monitoring.iteratorAgeAlarm).toBeDefined();
   });
 
-  test('one pipeline key encrypts streams, queue, bucket and topic', () => {
+  test('one pipeline key encrypts streams, queue, bucket, topic, log groups, tables, the domain and the functions\' environments', () => {
     const stack = newStack();
-    new StreamingPipeline(stack, 'Pipeline');
+    new StreamingPipeline(stack, 'Pipeline', { preset: PipelinePreset.PROD });
     const template = templateOf(stack);
     const keyArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^PipelineKey'), 'Arn'] };
     for (const stream of streamsOf(stack)) {
@@ -42,6 +42,16 @@ describe('StreamingPipeline', () => {
     template.hasResourceProperties('AWS::S3::Bucket', {
       BucketEncryption: { ServerSideEncryptionConfiguration: [Match.objectLike({ ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: keyArn } })] },
     });
+    template.resourceCountIs('AWS::KMS::Key', 1);
+    template.allResourcesProperties('AWS::Logs::LogGroup', { KmsKeyId: keyArn });
+    template.allResourcesProperties('AWS::DynamoDB::Table', { SSESpecification: Match.objectLike({ KMSMasterKeyId: keyArn }) });
+    template.hasResourceProperties('AWS::OpenSearchService::Domain', { EncryptionAtRestOptions: { Enabled: true, KmsKeyId: { Ref: Match.stringLikeRegexp('^PipelineKey') } } });
+    // Every function of the pipeline; aws-cdk-lib's default security group function has no environment.
+    const functions = Object.entries(template.findResources('AWS::Lambda::Function')).filter(([id]) => !id.startsWith('CustomVpcRestrictDefaultSG'));
+    expect(functions.length).toBe(3); // the processor, the OpenSearch transformer and the search domain's access function
+    for (const [, fn] of functions) {
+      expect(fn.Properties.KmsKeyArn).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^PipelineKey/), 'Arn'] });
+    }
   });
 
   test.each([

@@ -558,6 +558,8 @@ export class EnrichmentProcessor extends Construct implements ec2.IConnectable {
       memorySize: options.memorySize,
       timeout: options.timeout,
       reservedConcurrentExecutions: options.reservedConcurrentExecutions,
+      // The environment (table and stream names, the record schema) is encrypted with the pipeline key like everything else.
+      environmentEncryption: encryptionKey,
       tracing: lambda.Tracing.ACTIVE,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,

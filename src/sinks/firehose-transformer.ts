@@ -192,6 +192,8 @@ export class FirehoseTransformer extends Construct {
       memorySize: defaults.memorySizeMiB,
       timeout: defaults.timeout,
       reservedConcurrentExecutions: defaults.reservedConcurrentExecutions,
+      // The environment (table and stream names, the record schema) is encrypted with the pipeline key like everything else.
+      environmentEncryption: encryptionKey,
       tracing: lambda.Tracing.ACTIVE,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
