@@ -16,6 +16,7 @@ import { PipelinePreset } from './presets/pipeline-preset';
 import { EnrichmentProcessor, EnrichmentProcessorOptions, ReferenceDataOptions } from './processing/enrichment-processor';
 import { ReferenceCacheSize } from './processing/reference-cache';
 import { RecordSchema } from './schema/record-schema';
+import { TransformerPlacementOptions } from './sinks/firehose-transformer';
 import { OpenSearchSink, OpenSearchSinkOptions } from './sinks/opensearch-sink';
 import { RedshiftSink, RedshiftSinkOptions } from './sinks/redshift-sink';
 import { S3DataLakeSink, S3DataLakeSinkOptions } from './sinks/s3-data-lake-sink';
@@ -295,9 +296,10 @@ export class StreamingPipeline extends Construct {
       recordSchema: this.processor.outputSchema,
       lifecycle: props.dataLake?.lifecycle ?? (props.dataLake?.bucket ? undefined : this.preset.settings.dataLakeLifecycle),
     });
-    // A sink's own transformer, or its own placement of the default one, is the user's choice; otherwise the network.
-    const transformerPlacement = (sink: { transformer?: unknown; transformerVpc?: ec2.IVpc }) => (sink.transformer ?? sink.transformerVpc
-      ? {} : { transformerVpc: this.network.vpc, transformerVpcSubnets: this.network.vpcSubnets });
+    // A sink's own transformer, or its own VPC for the default one, is the user's choice; otherwise the network's VPC,
+    // in the subnets the sink names or the network's.
+    const transformerPlacement = (sink: TransformerPlacementOptions & { transformer?: unknown }) => (sink.transformer ?? sink.transformerVpc
+      ? {} : { transformerVpc: this.network.vpc, transformerVpcSubnets: sink.transformerVpcSubnets ?? this.network.vpcSubnets });
     this.openSearch = openSearch && new OpenSearchSink(this, 'OpenSearch', {
       ...openSearch,
       ...shared,
@@ -349,7 +351,8 @@ export class StreamingPipeline extends Construct {
       code,
       sourceStream: this.ingestStream.stream,
     });
-    this.network.allowAwsServices(application, [...DEFAULTS.network.clientEndpoints.flink]);
+    // The application resource, not its security group, which the endpoints' rule names.
+    application.application.node.addDependency(...this.network.allowAwsServices(application, [...DEFAULTS.network.clientEndpoints.flink]));
     return application;
   }
 

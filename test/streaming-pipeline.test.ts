@@ -127,6 +127,28 @@ describe('StreamingPipeline', () => {
     const isolated = new ec2.Vpc(withEndpoints, 'Vpc', { natGateways: 0, subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
     new StreamingPipeline(withEndpoints, 'Pipeline', { network: { vpc: isolated, endpoints: true } });
     templateOf(withEndpoints).resourceCountIs('AWS::EC2::VPCEndpoint', 4);
+    // The processor (and so its event source mapping) waits for its endpoints and for the rule that lets it in.
+    const [processor] = Object.values(templateOf(withEndpoints).findResources('AWS::Lambda::Function', {
+      Properties: { Description: Match.stringLikeRegexp('^Validates') },
+    }));
+    const waitsFor = (processor.DependsOn as string[]).map(id => id.replace(/[0-9A-F]{8}$/, ''));
+    expect(waitsFor).toEqual(expect.arrayContaining(['PipelineNetworkEndpointsDynamodbEndpoint', 'PipelineNetworkEndpointsS3Endpoint',
+      'PipelineNetworkEndpointsKinesisStreamsEndpoint', 'PipelineNetworkEndpointsSqsEndpoint', 'PipelineNetworkEndpointsSecurityGroup']));
+    expect(waitsFor.some(id => id.startsWith('PipelineNetworkEndpointsSecurityGroupfrom') && id.includes('ProcessorSecurityGroup'))).toBe(true);
+  });
+
+  test('a sink\'s transformerVpcSubnets choose the transformer\'s subnets in the pipeline\'s network', () => {
+    const stack = newStack();
+    const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
+    new StreamingPipeline(stack, 'Pipeline', {
+      network: { vpc, endpoints: true },
+      openSearch: { domain: opensearch.Domain.fromDomainEndpoint(stack, 'Search', 'https://search-x.us-east-1.es.amazonaws.com'),
+        transformerVpcSubnets: { subnets: [vpc.isolatedSubnets[1]] } },
+    });
+    templateOf(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('^Transforms records'),
+      VpcConfig: { SubnetIds: [stack.resolve(vpc.isolatedSubnets[1].subnetId)], SecurityGroupIds: Match.anyValue() },
+    });
   });
 
   test.each([

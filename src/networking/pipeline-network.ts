@@ -2,7 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { ServiceEndpoints } from './service-endpoints';
 import { givenOrNewKey } from '../internal/encryption-key';
 import { defaultPrivateSubnets } from '../internal/function-network';
@@ -40,7 +40,7 @@ export interface PipelineNetworkProps {
    *
    * Leave it false for a VPC that already has endpoints for these services (two interface endpoints with private DNS
    * for one service clash and the deployment fails) or a NAT gateway; then allow the pipeline's security groups into
-   * your endpoints yourself.
+   * your endpoints yourself. A new VPC always has them: without, its isolated subnets would reach nothing.
    *
    * @default - true for a new VPC, false for a given one
    */
@@ -48,7 +48,7 @@ export interface PipelineNetworkProps {
   /**
    * The customer-managed KMS key that encrypts the flow logs of a new VPC.
    *
-   * @default - a new key with rotation enabled
+   * @default - a new key with rotation enabled; in a `StreamingPipeline`, the pipeline's key
    */
   readonly encryptionKey?: kms.IKey;
   /**
@@ -60,7 +60,7 @@ export interface PipelineNetworkProps {
   /**
    * What happens to the flow log group and the key when they leave the stack.
    *
-   * @default RemovalPolicy.RETAIN
+   * @default RemovalPolicy.RETAIN; in a `StreamingPipeline`, the pipeline's removal policy
    */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -90,6 +90,10 @@ export class PipelineNetwork extends Construct {
     if (props.vpc !== undefined && props.availabilityZones !== undefined) {
       throw new Error(`Invalid ${prop('availabilityZones')}: ${props.availabilityZones} with a given vpc. Allowed: only without ${prop('vpc')}, `
         + 'since a given VPC has the zones it has.');
+    }
+    if (props.vpc === undefined && props.endpoints === false) {
+      throw new Error(`Invalid ${prop('endpoints')}: false without a vpc. Allowed: true for a new VPC, whose isolated subnets reach AWS only `
+        + `through its endpoints; false only with a ${prop('vpc')} that has endpoints or a NAT gateway of its own.`);
     }
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     if (props.vpc !== undefined) {
@@ -130,9 +134,10 @@ export class PipelineNetwork extends Construct {
    *
    * @param client the client whose security groups are allowed in
    * @param services the services it calls, e.g. `InterfaceVpcEndpointAwsService.KINESIS_STREAMS`
-   * @returns the endpoints the client's calls go through, for the client to depend on
+   * @returns what the client's calls need, for the client to depend on: the endpoints they go through, and the
+   * endpoints' security group with its rules
    */
-  public allowAwsServices(client: ec2.IConnectable, services: ec2.InterfaceVpcEndpointAwsService[]): ec2.IVpcEndpoint[] {
+  public allowAwsServices(client: ec2.IConnectable, services: ec2.InterfaceVpcEndpointAwsService[]): IConstruct[] {
     return this.serviceEndpoints?.allow(client, services) ?? [];
   }
 }

@@ -1,5 +1,5 @@
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { pathInStack } from '../internal/describe';
 import { DEFAULTS } from '../presets/defaults';
 
@@ -35,8 +35,9 @@ export class ServiceEndpoints extends Construct {
       allowAllOutbound: false,
     });
     this.connections = new ec2.Connections({ securityGroups: [securityGroup], defaultPort: ec2.Port.tcp(DEFAULTS.network.httpsPort) });
+    // A gateway service's name is com.amazonaws.<region>.<service>, with the region a token.
     this.gatewayEndpoints = DEFAULTS.network.gatewayEndpoints.map(service =>
-      new ec2.GatewayVpcEndpoint(this, endpointId(service.name), { vpc: props.vpc, service, subnets: [props.vpcSubnets] }));
+      new ec2.GatewayVpcEndpoint(this, endpointId(service.name.split('.').pop()!), { vpc: props.vpc, service, subnets: [props.vpcSubnets] }));
   }
 
   /** Every endpoint created so far. */
@@ -48,15 +49,17 @@ export class ServiceEndpoints extends Construct {
    * Lets a client reach the given services: their interface endpoints (created when missing) admit HTTPS from the
    * client's security groups. The gateway endpoints need no rule.
    *
-   * @returns the endpoints the client's traffic goes through, for the client to depend on
+   * @returns what the client's traffic needs, for the client to depend on: the endpoints, and the security group
+   * with its rules
    */
-  public allow(client: ec2.IConnectable, services: readonly ec2.InterfaceVpcEndpointAwsService[]): ec2.IVpcEndpoint[] {
+  public allow(client: ec2.IConnectable, services: readonly ec2.InterfaceVpcEndpointAwsService[]): IConstruct[] {
     const endpoints = services.map(service => this.interfaceEndpoint(service));
+    const securityGroup = this.connections.securityGroups[0];
     for (const group of client.connections.securityGroups) {
       // An ingress rule only: the client's own rules (possibly of groups the user manages) stay untouched.
-      this.connections.securityGroups[0].addIngressRule(group, ec2.Port.tcp(DEFAULTS.network.httpsPort), `HTTPS from ${group.node.path}`);
+      securityGroup.addIngressRule(group, ec2.Port.tcp(DEFAULTS.network.httpsPort), `HTTPS from ${group.node.path}`);
     }
-    return [...this.gatewayEndpoints, ...endpoints];
+    return [...this.gatewayEndpoints, ...endpoints, securityGroup];
   }
 
   private interfaceEndpoint(service: ec2.InterfaceVpcEndpointAwsService): ec2.IVpcEndpoint {
@@ -77,8 +80,7 @@ export class ServiceEndpoints extends Construct {
   }
 }
 
-/** `kinesis-streams` -> `KinesisStreamsEndpoint`; the last dotted part of `com.amazonaws.<region>.s3` -> `S3Endpoint`. */
-function endpointId(serviceName: string): string {
-  const shortName = serviceName.split('.').pop()!;
-  return `${shortName.split('-').map(part => part.charAt(0).toUpperCase() + part.slice(1)).join('')}Endpoint`;
+/** `kinesis-streams` -> `KinesisStreamsEndpoint`, `ecr.api` -> `EcrApiEndpoint`: one id per service. */
+function endpointId(shortName: string): string {
+  return `${shortName.split(/[.-]/).map(part => part.charAt(0).toUpperCase() + part.slice(1)).join('')}Endpoint`;
 }

@@ -230,6 +230,11 @@ export const DEFAULTS = {
     volumeSizeGiBRange: { min: 10, max: 24_576 },
     /** The domain's security configuration function: a handful of signed REST calls, retried for up to 4 minutes. */
     accessFunctionTimeout: Duration.minutes(5),
+    /**
+     * How long CloudFormation waits for the access configuration's answer: the function's timeout, Lambda's two
+     * retries of an invocation that crashed before answering, and a margin; instead of CloudFormation's default hour.
+     */
+    accessConfigurationTimeout: Duration.minutes(20),
     /** What Firehose's delivery role may do, mapped as an OpenSearch role: bulk writes, index creation, mappings, statistics. */
     writerClusterPermissions: ['cluster_composite_ops', 'cluster_monitor'],
     writerIndexPermissions: ['crud', 'create_index', 'indices:admin/mapping/put', 'indices:admin/mappings/get', 'indices:monitor/stats',

@@ -239,6 +239,10 @@ export class S3DataLakeSink extends FirehoseSink {
     // The Firehose L2 grants itself broader access (s3:GetObject*, s3:List*, s3:DeleteObject*, kms:ReEncrypt*)
     // to the role it is given; handing it an immutable view keeps the role at the statements above.
     const deliveryRole = this.immutableRole();
+    const stack = Stack.of(this);
+    const firehoseCidrMapping = () => stack.node.children
+      .find(child => child instanceof CfnMapping && child.node.id.endsWith(FIREHOSE_CIDR_MAPPING_ID));
+    const mappingOfOthers = firehoseCidrMapping();
     const deliveryStream = new firehose.DeliveryStream(this, 'DeliveryStream', {
       source: new firehose.KinesisStreamSource(props.sourceStream),
       role: deliveryRole,
@@ -265,10 +269,13 @@ export class S3DataLakeSink extends FirehoseSink {
     // The role exists before the stream through RoleARN; the policy has to be attached before the first read.
     deliveryStream.node.addDependency(this.deliveryPolicy);
     // aws-cdk-lib maps every region to Firehose's CIDR block for the stream's `connections`, which only destinations
-    // that Firehose reaches over the network (Redshift, HTTP) use; an S3 destination leaves the mapping unused (cfn-lint W7001).
-    const stack = Stack.of(this);
-    stack.node.children.filter(child => child instanceof CfnMapping && child.node.id.endsWith(FIREHOSE_CIDR_MAPPING_ID))
-      .forEach(mapping => stack.node.tryRemoveChild(mapping.node.id));
+    // that Firehose reaches over the network (Redshift, HTTP) use; an S3 destination leaves the mapping unused (cfn-lint
+    // W7001). Only a mapping this stream added goes: one that was there before may serve another delivery stream, and
+    // a delivery stream created later adds it again.
+    const ownMapping = mappingOfOthers === undefined ? firehoseCidrMapping() : undefined;
+    if (ownMapping !== undefined) {
+      stack.node.tryRemoveChild(ownMapping.node.id);
+    }
     Validations.of(deliveryStream).acknowledge({
       id: 'AwsSolutions-KDF1',
       reason: 'Firehose server-side encryption applies to Direct PUT only and CloudFormation rejects it for a Kinesis stream source. Records stay encrypted with the pipeline key in the source stream and in the bucket, and TLS in between.',

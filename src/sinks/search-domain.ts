@@ -461,9 +461,11 @@ export class SearchDomain extends Construct implements ec2.IConnectable {
     }
 
     const configuration = new CustomResource(this, 'AccessConfiguration', {
-      // CloudFormation invokes the function itself, which answers through the response URL: no provider framework,
-      // whose function would need a route (or a Lambda endpoint) from the VPC to invoke this one.
+      // CloudFormation invokes the function itself, which answers through the response URL (in S3, through the gateway
+      // endpoint): every function of the pipeline runs in the VPC, and aws-cdk-lib's provider framework function would
+      // not. A function that cannot answer (no route to S3) fails the operation after serviceTimeout, not after an hour.
       serviceToken: fn.functionArn,
+      serviceTimeout: DEFAULTS.searchDomain.accessConfigurationTimeout,
       resourceType: 'Custom::SearchDomainAccess',
       // A retained domain keeps its mappings: deleting them would lock its administrators out of a domain that stays.
       removalPolicy: removalPolicy === RemovalPolicy.DESTROY ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,

@@ -47,8 +47,9 @@ describe('PipelineNetwork', () => {
     const flink = client(stack, network, 'Flink');
     const kinesis = ec2.InterfaceVpcEndpointAwsService.KINESIS_STREAMS;
     const used = network.allowAwsServices(processor, [kinesis, ec2.InterfaceVpcEndpointAwsService.SQS]);
-    expect(used).toHaveLength(4);
-    expect(network.allowAwsServices(flink, [kinesis])).toHaveLength(3);
+    // Both gateway endpoints, the two interface endpoints, and their security group.
+    expect(used).toHaveLength(5);
+    expect(network.allowAwsServices(flink, [kinesis])).toHaveLength(4);
     expect(serviceNamesOf(stack)).toEqual(['Gateway dynamodb', 'Gateway s3', 'Interface kinesis-streams', 'Interface sqs']);
     const template = templateOf(stack);
     for (const endpoint of Object.values(template.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Interface' } }))) {
@@ -68,6 +69,15 @@ describe('PipelineNetwork', () => {
     expect(endpointGroup.Properties.SecurityGroupEgress).toEqual([expect.objectContaining({ CidrIp: '255.255.255.255/32' })]);
   });
 
+  test('services whose names end alike get endpoints of their own; the result includes the endpoints\' group, for dependencies', () => {
+    const stack = newStack();
+    const network = new PipelineNetwork(stack, 'Network');
+    const needed = network.allowAwsServices(client(stack, network, 'Client'),
+      [ec2.InterfaceVpcEndpointAwsService.ECR, ec2.InterfaceVpcEndpointAwsService.SAGEMAKER_API]);
+    expect(serviceNamesOf(stack)).toEqual(['Gateway dynamodb', 'Gateway s3', 'Interface api', 'Interface api']);
+    expect(needed.map(construct => construct.node.id)).toEqual(['DynamodbEndpoint', 'S3Endpoint', 'EcrApiEndpoint', 'SagemakerApiEndpoint', 'SecurityGroup']);
+  });
+
   test('a given VPC: used as it is, without endpoints unless asked for', () => {
     const stack = newStack();
     const vpc = new ec2.Vpc(stack, 'Own', { maxAzs: 3, natGateways: 1 });
@@ -85,11 +95,9 @@ describe('PipelineNetwork', () => {
     templateOf(withEndpoints).resourceCountIs('AWS::EC2::VPCEndpoint', 2);
   });
 
-  test('a new VPC without endpoints: isolated subnets that reach nothing, as asked', () => {
-    const stack = newStack();
-    const network = new PipelineNetwork(stack, 'Network', { endpoints: false });
-    expect(network.endpoints).toEqual([]);
-    templateOf(stack).resourceCountIs('AWS::EC2::VPCEndpoint', 0);
+  test('a new VPC without endpoints is rejected: its isolated subnets would reach nothing', () => {
+    expect(() => new PipelineNetwork(newStack(), 'Network', { endpoints: false }))
+      .toThrow('Invalid PipelineNetworkProps.endpoints: false without a vpc. Allowed: true for a new VPC');
   });
 
   test.each([

@@ -1,5 +1,7 @@
 import { Duration, Size, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { DataLakeCompression, DataLakeLifecycle, FieldType, IngestStream, RecordSchema, S3DataLakeSink, S3DataLakeSinkOptions } from '../../src';
@@ -102,8 +104,26 @@ describe('S3DataLakeSink', () => {
     expect(deliveryStream.DependsOn).toEqual([expect.stringMatching(/^DataLakeRolePolicy/)]);
   });
 
-  test('no unused mapping of Firehose CIDR blocks in the template (cfn-lint W7001)', () => {
+  test('no unused mapping of Firehose CIDR blocks in the template (cfn-lint W7001); another delivery stream keeps the one it uses', () => {
     expect(sinkTemplate().toJSON().Mappings).toBeUndefined();
+    const mappingsWith = (userStreamFirst: boolean) => {
+      const stack = newStack();
+      const userStream = () => {
+        const stream = new firehose.DeliveryStream(stack, 'UserStream', { destination: new firehose.S3Bucket(new s3.Bucket(stack, 'UserBucket')) });
+        // A network destination's use of the mapping: Firehose's CIDR block allowed into a group.
+        new ec2.SecurityGroup(stack, 'Target', { vpc: new ec2.Vpc(stack, 'Vpc', { natGateways: 0 }) }).connections.allowFrom(stream, ec2.Port.tcp(5439));
+      };
+      if (userStreamFirst) {
+        userStream();
+      }
+      new S3DataLakeSink(stack, 'DataLake', { sourceStream: new IngestStream(stack, 'Enriched').stream });
+      if (!userStreamFirst) {
+        userStream();
+      }
+      return Object.keys(templateOf(stack).toJSON().Mappings ?? {});
+    };
+    expect(mappingsWith(true)).toEqual(['awscdkawskinesisfirehoseCidrBlocks']);
+    expect(mappingsWith(false)).toEqual(['awscdkawskinesisfirehoseCidrBlocks']);
   });
 
   test('buffering can be changed', () => {

@@ -207,6 +207,8 @@ describe('SearchDomain', () => {
     template.resourceCountIs('AWS::Lambda::Function', 1);
     const [configuration] = Object.values(template.findResources('Custom::SearchDomainAccess'));
     expect(configuration.Properties.ServiceToken).toEqual({ 'Fn::GetAtt': [expect.stringMatching(/^SearchAccessFunction/), 'Arn'] });
+    // A function that cannot answer fails the stack operation within 20 minutes (its 5-minute runs, Lambda's two retries).
+    expect(configuration.Properties.ServiceTimeout).toBe('1200');
     const [functionGroup] = Object.values(template.findResources('AWS::EC2::SecurityGroup', {
       Properties: { GroupDescription: Match.stringLikeRegexp('^Access configuration function') },
     }));
