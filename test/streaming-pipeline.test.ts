@@ -142,8 +142,10 @@ describe('StreamingPipeline', () => {
     const vpc = new ec2.Vpc(stack, 'Vpc', { maxAzs: 2, natGateways: 0 });
     new StreamingPipeline(stack, 'Pipeline', {
       network: { vpc, endpoints: true },
-      openSearch: { domain: opensearch.Domain.fromDomainEndpoint(stack, 'Search', 'https://search-x.us-east-1.es.amazonaws.com'),
-        transformerVpcSubnets: { subnets: [vpc.isolatedSubnets[1]] } },
+      openSearch: {
+        domain: opensearch.Domain.fromDomainEndpoint(stack, 'Search', 'https://search-x.us-east-1.es.amazonaws.com'),
+        transformerVpcSubnets: { subnets: [vpc.isolatedSubnets[1]] },
+      },
     });
     templateOf(stack).hasResourceProperties('AWS::Lambda::Function', {
       Description: Match.stringLikeRegexp('^Transforms records'),
