@@ -2,17 +2,21 @@ import { awscdk, javascript } from 'projen';
 
 /** Handlers in lambda-src/ that esbuild bundles into assets/<name>/index.js at build time. */
 const LAMBDA_HANDLERS = ['enrichment-processor', 'firehose-transformer', 'search-domain-access'];
+/** The CLI in lambda-src/cli/, bundled the same way into assets/cli/index.js: the package's bin, run by `npx cdk-streaming-pipeline`. */
+const CLI = 'cli';
 
 const project = new awscdk.AwsCdkConstructLibrary({
   name: 'cdk-streaming-pipeline',
   description:
-    'A complete, secure, monitored real-time streaming pipeline on AWS: Kinesis ingest, Lambda enrichment, '
-    + 'Firehose to an S3 Parquet data lake, CloudWatch dashboard and alarms, cdk-nag compliance, dev/staging/prod presets.',
+    'A complete, secure, monitored real-time streaming pipeline on AWS: Kinesis ingest (SDK, HTTP, Kinesis Agent), Lambda '
+    + 'enrichment, Firehose to an S3 Parquet data lake, OpenSearch and Redshift, Flink analytics, a private VPC with endpoints, '
+    + 'CloudWatch dashboard and alarms, zero-finding cdk-nag compliance in five packs, dev/staging/prod presets, a load generator CLI.',
   author: 'cdk-streaming-pipeline contributors',
   authorAddress: 'maintainers@cdk-streaming-pipeline.invalid',
   repositoryUrl: 'https://github.com/cdk-streaming-pipeline/cdk-streaming-pipeline.git',
   license: 'Apache-2.0',
   defaultReleaseBranch: 'main',
+  bin: { 'cdk-streaming-pipeline': `assets/${CLI}/index.js` },
   packageManager: javascript.NodePackageManager.NPM,
   projenrcTs: true,
   tsconfigDevFile: 'tsconfig.dev.json',
@@ -24,7 +28,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   peerDependencyOptions: { pinnedDevDependency: false },
   keywords: [
     'cdk', 'awscdk', 'aws-cdk', 'kinesis', 'kinesis-data-streams', 'firehose', 'streaming',
-    'real-time', 'data-lake', 'parquet', 'lambda', 'cdk-nag', 'analytics',
+    'real-time', 'data-lake', 'parquet', 'lambda', 'cdk-nag', 'analytics', 'opensearch', 'redshift', 'flink', 'load-testing',
   ],
   publishToPypi: {
     distName: 'cdk-streaming-pipeline',
@@ -86,15 +90,18 @@ project.tsconfigDev.addInclude('examples/**/*.ts');
 project.tsconfigDev.addInclude('.projenrc.ts');
 
 const bundle = project.addTask('bundle', {
-  description: 'Bundle the Lambda handlers in lambda-src/ with esbuild (Node.js 22, arm64 runtime) into assets/',
+  description: 'Bundle the Lambda handlers (Node.js 22, arm64 runtime) and the CLI in lambda-src/ with esbuild into assets/',
 });
+const esbuild = (entry: string, extraFlags: string[] = []) => [
+  'esbuild', `lambda-src/${entry}/index.ts`,
+  '--bundle', '--platform=node', '--target=node22', '--format=cjs', '--minify', '--sourcemap',
+  '--legal-comments=none', `--metafile=assets/${entry}.meta.json`, `--outfile=assets/${entry}/index.js`, ...extraFlags,
+].join(' ');
 for (const handler of LAMBDA_HANDLERS) {
-  bundle.exec([
-    'esbuild', `lambda-src/${handler}/index.ts`,
-    '--bundle', '--platform=node', '--target=node22', '--format=cjs', '--minify', '--sourcemap',
-    '--legal-comments=none', `--metafile=assets/${handler}.meta.json`, `--outfile=assets/${handler}/index.js`,
-  ].join(' '));
+  bundle.exec(esbuild(handler));
 }
+// The shebang lets npm link the bundle as an executable.
+bundle.exec(esbuild(CLI, ["--banner:js='#!/usr/bin/env node'"]));
 project.preCompileTask.spawn(bundle);
 project.testTask.prependSpawn(bundle);
 // Emulators that npm does not ship (an SQS implementation) are installed by the test command itself.
@@ -144,6 +151,15 @@ project.addTask('readme:examples', {
   exec: 'jsii-rosetta extract --strict',
 });
 project.testTask.spawn(project.tasks.tryFind('readme:examples')!);
+
+// Graphviz draws the SVG; test/architecture-diagram.test.ts checks that the committed diagram is current.
+project.addTask('diagram', {
+  description: 'Draw the README\'s architecture diagram from the prod example\'s construct tree (DOT, and SVG with Graphviz)',
+  steps: [
+    { exec: 'command -v dot >/dev/null || (apt-get update -qq && apt-get install -y -qq graphviz)' },
+    { exec: 'ts-node --project tsconfig.dev.json examples/architecture.ts' },
+  ],
+});
 
 project.addTask('lint:templates', {
   description: 'Synthesize the example app and lint its three templates with cfn-lint',
