@@ -1,8 +1,8 @@
-import { PutEntry, chunkEntries } from './batch';
 import { InFlightLimit, TokenBucket, batchSizeFor } from './pacing';
 import { PutRecordsClient, RetryPolicy, SendContext, sendWithRetries } from './sender';
 import { LoadStats } from './stats';
 import { StreamTarget } from './stream';
+import { PutEntry, chunkEntries } from '../enrichment-processor/publish';
 
 export interface LoadPlan {
   readonly stream: StreamTarget;

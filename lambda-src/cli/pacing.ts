@@ -1,4 +1,4 @@
-import { PUT_RECORDS_LIMITS } from './batch';
+import { PUT_RECORDS_LIMITS } from '../enrichment-processor/publish';
 
 /** Requests in flight at once: 16 requests of 500 records answered in 50 ms each carry 160,000 records/s. */
 export const MAX_IN_FLIGHT = 16;

@@ -1,5 +1,5 @@
-import { PutEntry, PUT_RECORDS_LIMITS, entrySize } from './batch';
 import { CompiledValue, RandomSources, longestValues, recordValues, renderTemplate, TemplateError } from './template';
+import { PutEntry, PUT_RECORDS_LIMITS, entrySize } from '../enrichment-processor/publish';
 
 /** The partition key, and the user_id of the seed event: `user-0` to `user-<partitionKeys - 1>`. */
 export function userKey(index: number): string {

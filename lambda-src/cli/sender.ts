@@ -1,7 +1,7 @@
 import { PutRecordsCommand, PutRecordsCommandOutput } from '@aws-sdk/client-kinesis';
-import { PutEntry, entrySize } from './batch';
 import { LoadStats } from './stats';
 import { StreamTarget, streamParameters } from './stream';
+import { PutEntry, entrySize } from '../enrichment-processor/publish';
 
 /** The slice of KinesisClient the sender uses, so that tests can inject faults an emulator cannot produce. */
 export interface PutRecordsClient {

@@ -1,7 +1,7 @@
 import type { PutRecordsCommand, PutRecordsCommandInput, PutRecordsCommandOutput, PutRecordsResultEntry } from '@aws-sdk/client-kinesis';
-import type { PutEntry } from '../../../lambda-src/cli/batch';
 import type { TextOutput } from '../../../lambda-src/cli/progress';
 import type { PutRecordsClient } from '../../../lambda-src/cli/sender';
+import type { PutEntry } from '../../../lambda-src/enrichment-processor/publish';
 
 /** Collects what is written, as a terminal (isTTY) or as a pipe. */
 export class TextBuffer implements TextOutput {

@@ -1,6 +1,6 @@
-import { entrySize } from '../../../lambda-src/cli/batch';
 import { RecordFactory, userKey } from '../../../lambda-src/cli/records';
 import { compileTemplate, JsonValue, SEED_EVENT_TEMPLATE, TemplateError } from '../../../lambda-src/cli/template';
+import { entrySize } from '../../../lambda-src/enrichment-processor/publish';
 
 const MiB = 1024 * 1024;
 const NOW = Date.UTC(2024, 0, 15, 10, 30, 0);

@@ -1,6 +1,5 @@
 import * as fc from 'fast-check';
 import { awsError, entry, FakeClock, FaultyKinesis } from './fixtures';
-import { PutEntry } from '../../../lambda-src/cli/batch';
 import {
   backoffDelay,
   classifyRequestError,
@@ -13,6 +12,7 @@ import {
 } from '../../../lambda-src/cli/sender';
 import { LoadStats } from '../../../lambda-src/cli/stats';
 import { StreamTarget } from '../../../lambda-src/cli/stream';
+import { PutEntry } from '../../../lambda-src/enrichment-processor/publish';
 
 const THROTTLED = THROTTLED_ENTRY_CODE;
 const STREAM: StreamTarget = { name: 'clicks' };

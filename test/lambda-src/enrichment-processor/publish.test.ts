@@ -45,6 +45,15 @@ describe('chunkEntries', () => {
     expect(chunkEntries(oneByteOver).map((c) => c.map((e) => e.tag))).toEqual([[0, 1, 2, 3, 4], [5]]);
   });
 
+  test('counts partition keys against the 5 MiB: the same data with longer keys needs another request', () => {
+    const withKeys = (partitionKey: string) => [
+      ...Array.from({ length: 5 }, () => ({ data: Buffer.alloc(MiB - 4), partitionKey })),
+      { data: Buffer.alloc(10), partitionKey },
+    ];
+    expect(chunkEntries(withKeys('k')).map((r) => r.length)).toEqual([6]);
+    expect(chunkEntries(withKeys('user')).map((r) => r.length)).toEqual([5, 1]);
+  });
+
   test('accepts an entry of exactly 1 MiB including its partition key', () => {
     expect(chunkEntries([sized(MiB, 'user-with-a-long-key')])).toHaveLength(1);
   });
