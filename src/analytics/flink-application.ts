@@ -13,13 +13,12 @@ import { Construct } from 'constructs';
 import { pathInStack } from '../internal/describe';
 import { encryptedLogGroup } from '../internal/encrypted-log-group';
 import { givenOrNewKey } from '../internal/encryption-key';
-import { defaultPrivateSubnets, grantNetworkInterfaces } from '../internal/function-network';
+import { placeFunctionInVpc } from '../internal/function-network';
 import { ManagedPolicyRole } from '../internal/managed-policy-role';
 import { nagResourceName } from '../internal/nag-finding';
 import { validateDurationInRange, validateIntegerInRange } from '../internal/validation';
 import { DEFAULTS } from '../presets/defaults';
 
-const HTTPS_PORT = 443;
 
 /**
  * Where the application's JAR is, as the application configuration names it.
@@ -505,39 +504,33 @@ export class FlinkApplication extends Construct implements ec2.IConnectable, iam
   private placeInVpc(vpc: ec2.IVpc, props: FlinkApplicationProps, role: iam.IRole) {
     const prop = (name: string) => `FlinkApplicationProps.${name}`;
     const limits = DEFAULTS.flink.vpcConfiguration;
-    const selection = props.vpcSubnets ?? defaultPrivateSubnets(vpc, prop('vpc'));
-    const subnetIds = vpc.selectSubnets(selection).subnetIds;
-    validateIntegerInRange(`${prop('vpcSubnets')} (subnets)`, subnetIds.length, 1, limits.maxSubnets);
-    const securityGroups = props.securityGroups ?? [this.newSecurityGroup(vpc)];
-    validateIntegerInRange(`${prop('securityGroups')} (security groups)`, securityGroups.length, 1, limits.maxSecurityGroups);
-
-    grantNetworkInterfaces(this, role, { vpc, vpcSubnets: { subnets: vpc.selectSubnets(selection).subnets }, securityGroups }, {
-      service: 'Managed Flink',
-      subject: 'application',
-      // Managed Flink shares the interfaces it creates with its own account (the permission), and deletes them on stop.
-      interfaceActions: ['ec2:CreateNetworkInterfacePermission', 'ec2:DeleteNetworkInterface'],
-      describeActions: ['ec2:DescribeDhcpOptions', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets', 'ec2:DescribeVpcs'],
+    const network = placeFunctionInVpc(this, role, vpc, {
+      vpcSubnets: props.vpcSubnets,
+      securityGroups: props.securityGroups,
+      vpcProp: prop('vpc'),
+      groupDescription: `Flink application ${pathInStack(this)}: no inbound, HTTPS outbound`,
+      // Nothing connects to a Flink application; it calls Kinesis, CloudWatch and the other AWS APIs over HTTPS, through
+      // interface endpoints or NAT, whose addresses are not fixed: any address, but port 443 only. Sinks on other ports
+      // (e.g. a database) are opened through `connections`.
+      httpsEgressReason: 'HTTPS to AWS APIs through VPC endpoints or NAT',
+      user: {
+        service: 'Managed Flink',
+        subject: 'application',
+        // Managed Flink shares the interfaces it creates with its own account (the permission), and deletes them on stop.
+        interfaceActions: ['ec2:CreateNetworkInterfacePermission', 'ec2:DeleteNetworkInterface'],
+        describeActions: ['ec2:DescribeDhcpOptions', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSecurityGroups', 'ec2:DescribeSubnets', 'ec2:DescribeVpcs'],
+      },
     });
+    const subnetIds = vpc.selectSubnets(network.vpcSubnets).subnetIds;
+    validateIntegerInRange(`${prop('vpcSubnets')} (subnets)`, subnetIds.length, 1, limits.maxSubnets);
+    validateIntegerInRange(`${prop('securityGroups')} (security groups)`, network.securityGroups.length, 1, limits.maxSecurityGroups);
     Validations.of(role).acknowledge({
       id: 'AwsSolutions-IAM5[Resource::*]',
       reason: 'Managed Flink checks the application\'s network with ec2:DescribeVpcs, DescribeSubnets, DescribeSecurityGroups, '
         + 'DescribeDhcpOptions and DescribeNetworkInterfaces, which support no resource-level permissions. They read the '
         + 'network configuration only.',
     });
-    return { subnetIds, securityGroups };
-  }
-
-  private newSecurityGroup(vpc: ec2.IVpc): ec2.SecurityGroup {
-    const group = new ec2.SecurityGroup(this, 'SecurityGroup', {
-      vpc,
-      description: `Flink application ${pathInStack(this)}: no inbound, HTTPS outbound`,
-      allowAllOutbound: false,
-    });
-    // Nothing connects to a Flink application; it calls Kinesis, CloudWatch and the other AWS APIs over HTTPS, through
-    // interface endpoints or NAT, whose addresses are not fixed: any address, but port 443 only. Sinks on other ports
-    // (e.g. a database) are opened through `connections`.
-    group.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(HTTPS_PORT), 'HTTPS to AWS APIs through VPC endpoints or NAT');
-    return group;
+    return { subnetIds, securityGroups: network.securityGroups };
   }
 }
 

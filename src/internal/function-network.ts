@@ -2,6 +2,7 @@ import { Stack, Validations } from 'aws-cdk-lib';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { DEFAULTS } from '../presets/defaults';
 
 /** How cdk-nag names the network interface pattern of a role's policy in its findings. */
 const NETWORK_INTERFACES_FINDING = 'arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:network-interface/*';
@@ -79,7 +80,7 @@ export function defaultPrivateSubnets(vpc: ec2.IVpc, propName: string): ec2.Subn
     + 'Allowed: a VPC with private subnets (with egress) or isolated subnets, or vpcSubnets that choose subnets.');
 }
 
-/** Where a function runs in a VPC, as its props give it, and the security group it gets when they give none. */
+/** Where a function (or a Flink application) runs in a VPC, as its props give it, and the security group it gets when they give none. */
 export interface FunctionPlacement {
   readonly vpcSubnets?: ec2.SubnetSelection;
   readonly securityGroups?: ec2.ISecurityGroup[];
@@ -89,6 +90,8 @@ export interface FunctionPlacement {
   readonly groupDescription: string;
   /** Why the new group may send HTTPS anywhere; without it, the group allows no traffic at all. */
   readonly httpsEgressReason?: string;
+  /** The service that manages the interfaces with the role, and what it needs. */
+  readonly user?: NetworkInterfaceUser;
 }
 
 /**
@@ -101,14 +104,25 @@ export function placeFunctionInVpc(scope: Construct, role: iam.IRole, vpc: ec2.I
     vpcSubnets: placement.vpcSubnets ?? defaultPrivateSubnets(vpc, placement.vpcProp),
     securityGroups: placement.securityGroups ?? [newFunctionSecurityGroup(scope, vpc, placement)],
   };
-  grantNetworkInterfaces(scope, role, network);
+  grantNetworkInterfaces(scope, role, network, placement.user);
   return network;
+}
+
+/**
+ * Refuses public subnets, where a component would get an address reachable from the internet.
+ *
+ * @param propName the prop that chose the subnets, for the error
+ */
+export function rejectPublicSubnets(vpc: ec2.IVpc, subnets: ec2.ISubnet[], propName: string): void {
+  if (subnets.some(subnet => vpc.publicSubnets.includes(subnet))) {
+    throw new Error(`Invalid ${propName}: public subnets. Allowed: private or isolated subnets.`);
+  }
 }
 
 function newFunctionSecurityGroup(scope: Construct, vpc: ec2.IVpc, placement: FunctionPlacement): ec2.SecurityGroup {
   const group = new ec2.SecurityGroup(scope, 'SecurityGroup', { vpc, description: placement.groupDescription, allowAllOutbound: false });
   if (placement.httpsEgressReason !== undefined) {
-    group.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(443), placement.httpsEgressReason);
+    group.addEgressRule(ec2.Peer.anyIpv4(), ec2.Port.tcp(DEFAULTS.network.httpsPort), placement.httpsEgressReason);
   }
   return group;
 }

@@ -5,7 +5,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct, IConstruct } from 'constructs';
 import { ServiceEndpoints } from './service-endpoints';
 import { givenOrNewKey } from '../internal/encryption-key';
-import { defaultPrivateSubnets } from '../internal/function-network';
+import { defaultPrivateSubnets, rejectPublicSubnets } from '../internal/function-network';
 import { pipelineVpc } from '../internal/pipeline-vpc';
 import { validateIntegerInRange } from '../internal/validation';
 import { DEFAULTS } from '../presets/defaults';
@@ -110,9 +110,7 @@ export class PipelineNetwork extends Construct {
       });
     }
     this.vpcSubnets = props.vpcSubnets ?? defaultPrivateSubnets(this.vpc, prop('vpc'));
-    if (this.vpc.selectSubnets(this.vpcSubnets).subnets.some(subnet => this.vpc.publicSubnets.includes(subnet))) {
-      throw new Error(`Invalid ${prop('vpcSubnets')}: public subnets. Allowed: private or isolated subnets.`);
-    }
+    rejectPublicSubnets(this.vpc, this.vpc.selectSubnets(this.vpcSubnets).subnets, prop('vpcSubnets'));
     if (props.endpoints ?? props.vpc === undefined) {
       this.serviceEndpoints = new ServiceEndpoints(this, 'Endpoints', { vpc: this.vpc, vpcSubnets: this.vpcSubnets, servedBy: 'the pipeline network' });
       this.endpointConnections = this.serviceEndpoints.connections;

@@ -286,7 +286,7 @@ export class OpenSearchSink extends FirehoseSink implements ec2.IConnectable {
         description: `Firehose delivery to OpenSearch of ${pathInStack(this)}`,
         allowAllOutbound: false,
       });
-      group.addEgressRule(ec2.Peer.ipv4(network.vpc.vpcCidrBlock), ec2.Port.tcp(443), 'HTTPS to the OpenSearch domain');
+      group.addEgressRule(ec2.Peer.ipv4(network.vpc.vpcCidrBlock), ec2.Port.tcp(DEFAULTS.network.httpsPort), 'HTTPS to the OpenSearch domain');
       return group;
     })()];
     return new ec2.Connections({ securityGroups });

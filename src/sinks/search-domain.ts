@@ -11,7 +11,7 @@ import { Construct, IDependable } from 'constructs';
 import { pathInStack } from '../internal/describe';
 import { encryptedLogGroup, grantFunctionLogging } from '../internal/encrypted-log-group';
 import { givenOrNewKey } from '../internal/encryption-key';
-import { defaultPrivateSubnets, grantNetworkInterfaces } from '../internal/function-network';
+import { defaultPrivateSubnets, grantNetworkInterfaces, rejectPublicSubnets } from '../internal/function-network';
 import { ManagedPolicyRole } from '../internal/managed-policy-role';
 import { nagResourceName } from '../internal/nag-finding';
 import { dropRoleDependency } from '../internal/redundant-dependencies';
@@ -19,7 +19,7 @@ import { validateIntegerInRange } from '../internal/validation';
 import { DEFAULTS } from '../presets/defaults';
 
 const ACCESS_HANDLER_ASSET = path.join(__dirname, '..', '..', 'assets', 'search-domain-access');
-const HTTPS_PORT = 443;
+const HTTPS_PORT = DEFAULTS.network.httpsPort;
 
 /**
  * Nodes of a custom `SearchDomainSize`.
@@ -395,9 +395,7 @@ export class SearchDomain extends Construct implements ec2.IConnectable {
       throw new Error(`Invalid SearchDomainProps.vpcSubnets: subnets in ${subnets.length} Availability Zones. `
         + `Allowed: subnets in at least ${zones} Availability Zones, as the domain's size spreads its nodes over ${zones}.`);
     }
-    if (subnets.some(subnet => props.vpc.publicSubnets.includes(subnet))) {
-      throw new Error('Invalid SearchDomainProps.vpcSubnets: public subnets. Allowed: private or isolated subnets.');
-    }
+    rejectPublicSubnets(props.vpc, subnets, 'SearchDomainProps.vpcSubnets');
     return subnets.slice(0, zones);
   }
 
