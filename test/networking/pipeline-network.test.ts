@@ -1,6 +1,8 @@
-import { App, Stack } from 'aws-cdk-lib';
+import { App, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Match } from 'aws-cdk-lib/assertions';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { PipelineNetwork } from '../../src';
 import { synthesizeWithNagPacks } from '../support/compliance';
 import { newStack, templateOf } from '../support/stack';
@@ -114,6 +116,16 @@ describe('PipelineNetwork', () => {
       .toThrow('Invalid PipelineNetworkProps.availabilityZones: 3 with a given vpc. Allowed: only without PipelineNetworkProps.vpc');
     expect(() => new PipelineNetwork(stack, 'Public', { vpc, vpcSubnets: { subnetType: ec2.SubnetType.PUBLIC } }))
       .toThrow('Invalid PipelineNetworkProps.vpcSubnets: public subnets. Allowed: private or isolated subnets.');
+  });
+
+  test('the flow logs: the given key, retention and removal policy', () => {
+    const stack = newStack();
+    const key = new kms.Key(stack, 'Given');
+    new PipelineNetwork(stack, 'Network', { encryptionKey: key, flowLogRetention: logs.RetentionDays.ONE_MONTH, removalPolicy: RemovalPolicy.DESTROY });
+    const [logGroup] = Object.values(templateOf(stack).findResources('AWS::Logs::LogGroup'));
+    expect(logGroup.Properties).toMatchObject({ RetentionInDays: 30, KmsKeyId: { 'Fn::GetAtt': [expect.stringMatching(/^Given/), 'Arn'] } });
+    expect(logGroup.DeletionPolicy).toBe('Delete');
+    templateOf(stack).resourceCountIs('AWS::KMS::Key', 1);
   });
 
   test('three zones when asked for, from the region at deployment', () => {
