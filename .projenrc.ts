@@ -61,6 +61,13 @@ const project = new awscdk.AwsCdkConstructLibrary({
     'fast-check@^4',
     'ajv@^8',
     'ajv-draft-04@^1',
+    // The CLI's `quality` command reads Parquet (hyparquet) from a folder or S3; its tests write Parquet (hyparquet-writer).
+    'hyparquet@^1.31.5',
+    'hyparquet-writer@^0.17.0',
+    '@aws-sdk/client-s3@^3',
+    // The deployable end-to-end test (test/integ/): test-only, never a dependency of the library.
+    '@aws-cdk/integ-tests-alpha@2.245.0-alpha.0',
+    '@aws-cdk/integ-runner@^2.197.10',
   ],
   eslintOptions: {
     // Lint handlers, tests and examples with the dev tsconfig that includes them.
