@@ -107,6 +107,7 @@ export function describePipeline(pipeline: StreamingPipeline): string[] {
     flinkAnalytics: pipeline.analytics !== undefined,
     referenceData: pipeline.processor.referenceTable !== undefined,
     referenceCache: pipeline.processor.referenceCache !== undefined,
+    dataQuality: pipeline.dataLake.dataQuality !== undefined,
   };
   const estimate = CostEstimator.estimate({ ...EXAMPLE_TRAFFIC, preset: pipeline.preset, ...components });
   const enabled = ['ingest', 'processor', 'data lake', ...Object.entries(components).filter(([, on]) => on).map(([name]) => name),

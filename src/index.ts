@@ -19,6 +19,7 @@ export * from './sinks/opensearch-sink';
 export * from './sinks/redshift-sink';
 export * from './sinks/search-domain';
 export * from './sinks/s3-data-lake-sink';
+export * from './quality/data-lake-quality';
 export * from './analytics/flink-application';
 export * from './networking/pipeline-network';
 export * from './monitoring/pipeline-dashboard';

@@ -323,6 +323,7 @@ export class StreamingPipeline extends Construct {
       sinks: [this.dataLake, ...[this.openSearch, this.redshift].filter((sink): sink is OpenSearchSink | RedshiftSink => sink !== undefined)],
       httpIngestion: this.httpIngestion,
       flinkApplication: this.analytics,
+      dataQuality: this.dataLake.dataQuality,
       alarmTopic: props.alarmTopic,
       encryptionKey: this.encryptionKey,
       alarmThresholds: resolveAlarmThresholds(

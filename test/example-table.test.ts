@@ -11,8 +11,8 @@ describe('the example table: capacity, components and estimated cost per stack',
   });
 
   test('components are those the stack creates; an existing domain is not costed', () => {
-    expect(dev[1]).toBe('components: ingest, processor, data lake, httpIngestion, OpenSearch sink (existing domain, not in the estimate)');
-    expect(prod[1]).toBe('components: ingest, processor, data lake, httpIngestion, openSearch, redshift, flinkAnalytics');
+    expect(dev[1]).toBe('components: ingest, processor, data lake, httpIngestion, dataQuality, OpenSearch sink (existing domain, not in the estimate)');
+    expect(prod[1]).toBe('components: ingest, processor, data lake, httpIngestion, openSearch, redshift, flinkAnalytics, dataQuality');
   });
 
   test('each stack states its estimated monthly cost, larger with each stage', () => {

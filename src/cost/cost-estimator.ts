@@ -124,6 +124,12 @@ export interface CostEstimateProps {
    */
   readonly redshift?: boolean;
   /**
+   * Whether the data lake's data-quality checks run (`dataLake.dataQuality`): a crawler and an evaluation run a day.
+   *
+   * @default true
+   */
+  readonly dataQuality?: boolean;
+  /**
    * Unit prices that replace the defaults, e.g. another region's.
    *
    * @default - us-east-1 on-demand list prices as of `CostEstimate.pricesAsOf`
@@ -202,6 +208,7 @@ interface Usage {
   readonly httpIngestion: boolean;
   readonly httpRecordsPerRequest: number;
   readonly redshift: boolean;
+  readonly dataQuality: boolean;
   readonly sinks: string[];
 }
 
@@ -322,6 +329,7 @@ function resolveUsage(props: CostEstimateProps): Usage {
     httpIngestion,
     httpRecordsPerRequest: props.httpRecordsPerRequest ?? perRequest.min,
     redshift,
+    dataQuality: props.dataQuality ?? true,
     sinks: [SINK_NAMES.dataLake, ...(openSearch ? [SINK_NAMES.openSearch] : []), ...(redshift ? [SINK_NAMES.redshift] : [])],
   };
 }
@@ -685,19 +693,30 @@ function elastiCacheLine(usage: Usage): CostLine {
 function glueLine(usage: Usage): CostLine {
   const billable = Math.max(0, COST_MODEL.glueCatalogObjects - COST_MODEL.glueFreeCatalogObjects);
   const price = usage.prices.glueCatalogObjectsPer100kMonthUsd;
+  const quality = COST_MODEL.dataQuality;
+  const dpuHour = usage.prices.glueDpuHourUsd;
+  const runs = COST_MODEL.daysPerMonth;
+  const workers = DEFAULTS.dataQuality.workers;
   return line(CostComponent.GLUE, [
     item('Data Catalog objects', `${COST_MODEL.glueCatalogObjects} objects (database, table), `
       + `first ${formatNumber(COST_MODEL.glueFreeCatalogObjects)} `
       + `free: ${formatNumber(billable)} billable x ${formatPrice(price)} per 100,000`, (billable / 100_000) * price),
+    ...(usage.dataQuality ? [
+      item('Data quality: partition crawler', `${runs} runs x ${quality.crawlerDpus} DPU x ${quality.crawlerBilledMinutes} min `
+        + `x ${formatPrice(dpuHour)} per DPU-hour`, runs * quality.crawlerDpus * (quality.crawlerBilledMinutes / 60) * dpuHour),
+      item('Data quality: evaluations', `${runs} runs x ${workers} DPU x ${quality.evaluationMinutes} min `
+        + `x ${formatPrice(dpuHour)} per DPU-hour`, runs * workers * (quality.evaluationMinutes / 60) * dpuHour),
+    ] : []),
   ]);
 }
 
 function cloudWatchLine(usage: Usage): CostLine {
   const p = usage.prices;
   const model = COST_MODEL;
-  const alarms = model.alarmMetrics.fixed + usage.sinks.length + (usage.httpIngestion ? 1 : 0);
+  const dataQualityAlarms = usage.dataQuality ? model.alarmMetrics.dataQuality : 0;
+  const alarms = model.alarmMetrics.fixed + usage.sinks.length + (usage.httpIngestion ? 1 : 0) + dataQualityAlarms;
   const alarmMetrics = model.alarmMetrics.fixed + model.alarmMetrics.perSink * usage.sinks.length
-    + (usage.httpIngestion ? model.alarmMetrics.http : 0);
+    + (usage.httpIngestion ? model.alarmMetrics.http : 0) + dataQualityAlarms;
   const shards = metricShards(usage);
   const shardMetrics = model.shardLevelMetricsPerShard * shards * model.streams;
   const processorMetrics = model.processorMetrics.base + (usage.referenceData ? model.processorMetrics.referenceData : 0)

@@ -49,9 +49,10 @@ export const COST_MODEL = {
   flinkRunningStorageGbPerKpu: 50,
   /**
    * Alarm metrics of PipelineDashboard: iterator age, four throttling alarms, processor errors and the dead-letter
-   * queue have one metric each; each sink's delivery lag and the HTTP 5XX rate are metric math over two.
+   * queue have one metric each; each sink's delivery lag and the HTTP 5XX rate are metric math over two; the data
+   * quality alarm has one.
    */
-  alarmMetrics: { fixed: 7, perSink: 2, http: 2 },
+  alarmMetrics: { fixed: 7, perSink: 2, http: 2, dataQuality: 1 },
   compositeAlarms: 1,
   dashboards: 1,
   /** DEFAULTS.stream.shardLevelMetrics, published per shard of each of the two streams. */
@@ -70,6 +71,12 @@ export const COST_MODEL = {
   /** Data catalog objects of the data lake: one database and one table; partition projection adds no partitions. */
   glueCatalogObjects: 2,
   glueFreeCatalogObjects: 1_000_000,
+  /**
+   * DataLakeQuality, once a day: Glue bills a crawler run per second with a 10-minute minimum (a day's partitions take
+   * less), and the crawler's DPUs are Glue's choice (we assume 2); an evaluation run of a day of the seed's traffic
+   * (about 5 GB of Parquet) on DEFAULTS.dataQuality.workers workers of 1 DPU, our assumption: 10 minutes.
+   */
+  dataQuality: { crawlerDpus: 2, crawlerBilledMinutes: 10, evaluationMinutes: 10 },
   /** A StreamingPipeline encrypts everything with one customer-managed key. */
   kmsKeys: 1,
   /** Our assumption: each encrypting resource asks KMS for a data key about every 5 minutes (Kinesis, SQS, DynamoDB reuse them that long). */
@@ -142,8 +149,10 @@ export function costAssumptions(): string[] {
       + 'other components (API Gateway, VPC flow logs, Flink, OpenSearch, ElastiCache) are not modelled.',
     `KMS: ${m.kmsKeys} customer-managed key (each of its first two yearly rotations adds $${p.kmsKeyMonthUsd} a month), and one data-key `
       + `request every ${60 / m.kmsRequestsPerResourceHour} minutes per encrypting resource.`,
-    `Glue: ${m.glueCatalogObjects} Data Catalog objects and the catalog requests stay within the free first million; partition `
-      + 'projection needs no crawler.',
+    `Glue: ${m.glueCatalogObjects} Data Catalog objects and the catalog requests stay within the free first million (the `
+      + 'partitions the data-quality crawler registers, one an hour, too). Data quality: a crawler run of '
+      + `${m.dataQuality.crawlerDpus} DPU billed for its ${m.dataQuality.crawlerBilledMinutes}-minute minimum and an evaluation of `
+      + `${m.dataQuality.evaluationMinutes} minutes a day; the failed results' events are free AWS service events.`,
     'API Gateway (when enabled): every record arrives over HTTP, httpRecordsPerRequest records per REST API request; with the '
       + `preset's web ACL (prod), AWS WAF adds the ACL, ${m.wafRules} rules and a price per request.`,
     'Redshift (when enabled): RedshiftSink loads an existing cluster or Serverless workgroup, which is not estimated; its Firehose '

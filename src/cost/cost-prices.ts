@@ -185,6 +185,12 @@ export interface CostPrices {
    */
   readonly glueCatalogObjectsPer100kMonthUsd?: number;
   /**
+   * Glue: one DPU-hour of a crawler or a data-quality evaluation run, billed per second.
+   *
+   * @default 0.44
+   */
+  readonly glueDpuHourUsd?: number;
+  /**
    * CloudWatch: one dashboard for a month.
    *
    * @default 3
@@ -308,6 +314,7 @@ export const DEFAULT_COST_PRICES: ResolvedCostPrices = {
     'cache.r7g.large': 0.1752,
   },
   glueCatalogObjectsPer100kMonthUsd: 1,
+  glueDpuHourUsd: 0.44,
   cloudWatchDashboardMonthUsd: 3,
   cloudWatchAlarmMetricMonthUsd: 0.10,
   cloudWatchCompositeAlarmMonthUsd: 0.50,

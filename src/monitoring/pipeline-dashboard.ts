@@ -1,6 +1,7 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
@@ -13,6 +14,7 @@ import { givenOrNewKey } from '../internal/encryption-key';
 import { DEFAULTS } from '../presets/defaults';
 import { EnrichmentProcessor } from '../processing/enrichment-processor';
 import { ProcessorMetric } from '../processing/processor-metric';
+import { DataLakeQuality } from '../quality/data-lake-quality';
 import { FirehoseSink } from '../sinks/firehose-sink';
 
 /**
@@ -40,6 +42,13 @@ export interface PipelineDashboardProps {
    * @default - none
    */
   readonly flinkApplication?: FlinkApplication;
+  /**
+   * The data lake's data-quality checks: an evaluation with failed rules raises an alarm and sends its result to the
+   * alarm topic.
+   *
+   * @default - no data-quality alarm
+   */
+  readonly dataQuality?: DataLakeQuality;
   /**
    * The topic alarms notify on ALARM and on OK.
    *
@@ -94,6 +103,12 @@ export class PipelineDashboard extends Construct {
    * @default - none without `httpIngestion`
    */
   public readonly httpServerErrorAlarm?: cloudwatch.Alarm;
+  /**
+   * In ALARM for a day after a data-quality evaluation found failed rules.
+   *
+   * @default - none without `dataQuality`
+   */
+  public readonly dataQualityAlarm?: cloudwatch.Alarm;
   /** Every metric alarm above. */
   public readonly alarms: cloudwatch.Alarm[];
   /** In ALARM while any alarm of the pipeline is: the one alarm to page on. */
@@ -101,7 +116,7 @@ export class PipelineDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineDashboardProps) {
     super(scope, id);
-    this.alarmTopic = props.alarmTopic ?? this.createAlarmTopic(props.encryptionKey);
+    this.alarmTopic = props.alarmTopic ?? this.createAlarmTopic(props.encryptionKey, props.dataQuality !== undefined);
     const thresholds = resolveAlarmThresholds({ source: 'PipelineDashboardProps.alarmThresholds', thresholds: props.alarmThresholds });
     const periods = DEFAULTS.alarms;
     const { ingestStream, enrichedStream, processor } = props;
@@ -160,6 +175,19 @@ export class PipelineDashboard extends Construct {
       // No requests, no errors.
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+    if (props.dataQuality) {
+      // The failed results themselves go to the topic: they name the rules that failed.
+      props.dataQuality.resultsRule.addTarget(new eventsTargets.SnsTopic(this.alarmTopic));
+      this.dataQualityAlarm = this.alarm('DataQualityAlarm', {
+        description: 'The last data-quality evaluation of the data lake found failed rules: records without an id, duplicate ids, '
+          + 'timestamps before the configured date, or required fields missing.',
+        metric: props.dataQuality.metricFailedEvaluations(),
+        threshold: 1,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        // Evaluations run once a day; a day without a failed one is a good day.
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+    }
     this.alarms = [
       this.iteratorAgeAlarm,
       this.ingestWriteThrottleAlarm,
@@ -170,6 +198,7 @@ export class PipelineDashboard extends Construct {
       ...this.deliveryFreshnessAlarms,
       this.deadLetterAlarm,
       ...(this.httpServerErrorAlarm ? [this.httpServerErrorAlarm] : []),
+      ...(this.dataQualityAlarm ? [this.dataQualityAlarm] : []),
     ];
     this.healthAlarm = new cloudwatch.CompositeAlarm(this, 'HealthAlarm', {
       alarmDescription: 'The pipeline needs attention: at least one of its alarms is in ALARM.',
@@ -188,6 +217,7 @@ export class PipelineDashboard extends Construct {
           graph('Failures: oldest dead letter (s)', [processor.deadLetterQueue.metricApproximateAgeOfOldestMessage({ statistic: cloudwatch.Stats.MAXIMUM })], 8),
           new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: [this.healthAlarm, ...this.alarms], width: 8 }),
         ],
+        ...(props.dataQuality ? [[graph('Data quality: evaluations with failed rules (per day)', [props.dataQuality.metricFailedEvaluations()], 24)]] : []),
         ...(props.flinkApplication ? [flinkRow(props.flinkApplication)] : []),
       ],
     });
@@ -279,11 +309,12 @@ export class PipelineDashboard extends Construct {
     ];
   }
 
-  private createAlarmTopic(givenKey?: kms.IKey): sns.ITopic {
+  private createAlarmTopic(givenKey: kms.IKey | undefined, publishesEvents: boolean): sns.ITopic {
     const key = givenOrNewKey(this, givenKey, 'the alarm topic');
-    // CloudWatch publishes alarm notifications as itself, so the key must let the service use it.
+    // CloudWatch publishes alarm notifications, and EventBridge data-quality results, as themselves, so the key must
+    // let the services use it.
     key.addToResourcePolicy(new iam.PolicyStatement({
-      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
+      principals: ['cloudwatch.amazonaws.com', ...(publishesEvents ? ['events.amazonaws.com'] : [])].map(service => new iam.ServicePrincipal(service)),
       actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
       resources: ['*'],
       conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },

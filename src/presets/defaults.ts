@@ -2,6 +2,7 @@ import { Duration, Size } from 'aws-cdk-lib';
 import { GatewayVpcEndpointAwsService, InterfaceVpcEndpointAwsService } from 'aws-cdk-lib/aws-ec2';
 import { ShardLevelMetrics, StreamMode } from 'aws-cdk-lib/aws-kinesis';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { DATA_QUALITY_DEFAULTS } from './data-quality-defaults';
 
 /** The seed event's user, whose records must stay in order on one shard; one default for every producer path. */
 const SEED_PARTITION_KEY_FIELD = 'user_id';
@@ -169,6 +170,25 @@ export const DEFAULTS = {
     bufferingIntervalSecondsRange: { min: 0, max: 900 },
     /** Firehose's floor for the buffering interval when dynamic partitioning is on (a `partitionField`). */
     partitionedBufferingIntervalMinSeconds: 60,
+  },
+  dataQuality: {
+    ...DATA_QUALITY_DEFAULTS,
+    /** Each evaluation reads the partitions of the last full day (UTC): older objects may be in archive tiers. */
+    evaluatedDays: 1,
+    /** At most a month: an evaluation reads every object of the days it covers. */
+    evaluatedDaysRange: { min: 1, max: 31 },
+    /** The crawler registers partitions at the top of this hour (UTC), the evaluation starts later in the hour. */
+    scheduleHourUtc: 1,
+    /** The crawler's head start: it lists the table's prefix and registers new partitions, minutes for a day's data. */
+    evaluationMinute: 45,
+    /** G.1X workers of an evaluation run: Glue's minimum of 2, plenty for a day of a pipeline's Parquet files. */
+    workers: 2,
+    workersRange: { min: 2, max: 100 },
+    /** Glue's default is 48 hours of billed workers; a day's evaluation takes minutes. */
+    timeout: Duration.hours(1),
+    /** An evaluation that could not start within the hour is skipped rather than overlapping the next one. */
+    startRetries: 3,
+    startMaxAge: Duration.hours(1),
   },
   transformer: {
     /** The transformer parses and re-encodes JSON: a small working set, so memory only buys CPU. */

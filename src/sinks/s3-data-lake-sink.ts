@@ -9,12 +9,14 @@ import { Construct } from 'constructs';
 import { DataLakeColumn, dataLakeColumns, TIME_PARTITION_COLUMNS } from './data-lake-columns';
 import { DataLakeLifecycle } from './data-lake-lifecycle';
 import { FirehoseDestinationMetrics, FirehoseSink, FirehoseSinkProps } from './firehose-sink';
+import { catalogTableArns } from '../internal/catalog-table';
 import { pathInStack } from '../internal/describe';
 import { loggedBucket } from '../internal/logged-bucket';
 import { ManagedPolicyRole } from '../internal/managed-policy-role';
 import { nagResourceName } from '../internal/nag-finding';
 import { validateDurationInRange, validateIntegerInRange } from '../internal/validation';
 import { DEFAULTS } from '../presets/defaults';
+import { DataLakeQuality, DataLakeQualityOptions } from '../quality/data-lake-quality';
 import { FieldType, RecordSchema } from '../schema/record-schema';
 
 /** The end of the id of aws-cdk-lib's stack-level mapping of Firehose CIDR blocks, which every L2 delivery stream adds. */
@@ -139,6 +141,25 @@ export interface S3DataLakeSinkOptions {
    * @default - a new bucket, with a server access log bucket
    */
   readonly bucket?: s3.IBucket;
+  /**
+   * Glue Data Quality checks of the data lake table, evaluated every day on the previous day's partitions: the id field
+   * complete and unique, the timestamp after a date, every required field complete. `enabled: false` turns them off.
+   *
+   * @default - on, with the `DataLakeQualityOptions` defaults
+   */
+  readonly dataQuality?: DataLakeSinkQualityOptions;
+}
+
+/**
+ * The data lake's data-quality checks, and whether they run.
+ */
+export interface DataLakeSinkQualityOptions extends DataLakeQualityOptions {
+  /**
+   * Whether the sink checks the quality of its table.
+   *
+   * @default true
+   */
+  readonly enabled?: boolean;
 }
 
 /**
@@ -183,6 +204,12 @@ export class S3DataLakeSink extends FirehoseSink {
   public readonly databaseName: string;
   /** The Glue table's name. */
   public readonly tableName: string;
+  /**
+   * The data-quality checks of the table.
+   *
+   * @default - none when `dataQuality.enabled` is false
+   */
+  public readonly dataQuality?: DataLakeQuality;
 
   protected readonly destinationMetrics: FirehoseDestinationMetrics = {
     success: 'DeliveryToS3.Success',
@@ -282,6 +309,21 @@ export class S3DataLakeSink extends FirehoseSink {
     });
     this.deliveryStream = deliveryStream;
     this.deliveryStreamName = deliveryStream.deliveryStreamName;
+
+    const { enabled: qualityEnabled = true, ...qualityOptions } = props.dataQuality ?? {};
+    if (qualityEnabled) {
+      this.dataQuality = new DataLakeQuality(this, 'DataQuality', {
+        ...qualityOptions,
+        bucket,
+        objectEncryptionKey: bucketKey,
+        encryptionKey: this.encryptionKey,
+        databaseName: this.databaseName,
+        tableName: this.tableName,
+        recordSchema: props.recordSchema,
+        columnNames: props.columnNames,
+      });
+      this.dataQuality.node.addDependency(this.table);
+    }
   }
 
   /** The data lake bucket and its server access log bucket, with the lifecycle and replication asked for. */
@@ -413,7 +455,7 @@ export class S3DataLakeSink extends FirehoseSink {
       // on "*": that serves tables linked to a Schema Registry schema, which this table is not.
       new iam.PolicyStatement({
         actions: ['glue:GetTable', 'glue:GetTableVersion', 'glue:GetTableVersions'],
-        resources: this.catalogArns(),
+        resources: catalogTableArns(this, this.databaseName, this.tableName),
       }),
     ];
     statements.forEach(statement => this.addToDeliveryPolicy(statement));
@@ -425,15 +467,6 @@ export class S3DataLakeSink extends FirehoseSink {
     }
   }
 
-  /** The catalog, the database and the table, as Glue authorizes table reads on all three. */
-  private catalogArns(): string[] {
-    const stack = Stack.of(this);
-    return [
-      stack.formatArn({ service: 'glue', resource: 'catalog' }),
-      stack.formatArn({ service: 'glue', resource: 'database', resourceName: this.databaseName }),
-      stack.formatArn({ service: 'glue', resource: 'table', resourceName: `${this.databaseName}/${this.tableName}` }),
-    ];
-  }
 
   /** What S3 needs to copy every object version of the two buckets into the destination, re-encrypted there. */
   private grantReplication(role: iam.Role, sources: s3.IBucket[], replication: DataLakeReplication, sourceKey: kms.IKey): void {

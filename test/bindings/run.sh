@@ -45,3 +45,4 @@ for lang in python java; do
 done
 echo "templates in .bindings/python.out/ and .bindings/java.out/; compare them with:"
 echo "  npx jest --testPathIgnorePatterns /node_modules/ --testMatch '<rootDir>/test/bindings/**/*.test.ts'"
+bash "$ROOT/test/bindings/readme-python.sh"

@@ -75,12 +75,12 @@ describe('CostEstimator: the seed\'s worked examples', () => {
       [CostComponent.OPENSEARCH]: 0,
       [CostComponent.DYNAMODB]: 0,
       [CostComponent.ELASTICACHE]: 0,
-      [CostComponent.GLUE]: 0,
-      [CostComponent.CLOUDWATCH]: 10.80, // dashboard 3 + alarms 0.90 + composite 0.50 + shard metrics 1.80 + metrics 1.50 + logs 3.10
+      [CostComponent.GLUE]: 9.10, // data quality: crawler 31 x 2 DPU x 10 min x $0.44 = $4.55, evaluations the same
+      [CostComponent.CLOUDWATCH]: 10.90, // dashboard 3 + alarms 1.00 + composite 0.50 + shard metrics 1.80 + metrics 1.50 + logs 3.10
       [CostComponent.KMS]: 1.19, // key $1 + 62,496 requests $0.19
       [CostComponent.VPC]: 32.86, // 2 endpoints x 2 zones x 744 h x $0.01 = $29.76 + 310 GB x $0.01
     });
-    expect(dev.totalMonthlyUsd).toBe(156.75);
+    expect(dev.totalMonthlyUsd).toBe(165.95);
     expect(itemOf(dev, CostComponent.KINESIS_DATA_STREAMS, 'Ingest stream shard hours').formula).toBe('1 shard x 744 h x $0.015');
     expect(itemOf(dev, CostComponent.LAMBDA, 'Processor duration').formula)
       .toBe('3,100,000 invocations x 0.2 s x 0.25 GB (256 MiB) = 155,000 GB-s x $0.0000133334 per GB-s');
@@ -177,7 +177,7 @@ describe('CostEstimator: presets', () => {
   });
 
   test('each preset\'s total', () => {
-    expect(presets.map(preset => CostEstimator.estimate({ ...SEED, preset }).totalMonthlyUsd)).toEqual([156.75, 630.49, 2177.04]);
+    expect(presets.map(preset => CostEstimator.estimate({ ...SEED, preset }).totalMonthlyUsd)).toEqual([165.95, 639.69, 2186.24]);
   });
 
   test('a custom preset: provisioned shards with long retention and enhanced fan-out, a cache of its own size', () => {
@@ -249,7 +249,7 @@ describe('CostEstimator: optional components', () => {
       { name: 'WAF rules', formula: '2 x $1.00', monthlyUsd: 2 },
       { name: 'WAF requests', formula: '620,000 requests x $0.60 per million', monthlyUsd: 0.37 },
     ]);
-    expect(itemOf(prod, CostComponent.CLOUDWATCH, 'Alarms').formula).toBe('13 alarm metrics (10 alarms) x $0.10');
+    expect(itemOf(prod, CostComponent.CLOUDWATCH, 'Alarms').formula).toBe('14 alarm metrics (11 alarms) x $0.10');
   });
 
   test('reference data: lookups missing the caches read DynamoDB; the shared cache is the preset\'s size', () => {
@@ -384,10 +384,27 @@ describe('CostEstimator: scaling', () => {
       [CostComponent.KINESIS_FIREHOSE]: 0,
       [CostComponent.LAMBDA]: 0,
       [CostComponent.S3]: 0,
-      [CostComponent.CLOUDWATCH]: 7.70,
+      [CostComponent.CLOUDWATCH]: 7.80,
       [CostComponent.KMS]: 1.19,
+      // The data-quality crawler and evaluation run every day, data or not.
+      [CostComponent.GLUE]: 9.10,
     });
     expect(itemOf(idle, CostComponent.S3, 'Data lake PUT requests').formula).toBe('0 objects (one per 128 MiB or 300 s) x $0.005 per 1,000');
+  });
+
+  test('data quality: a crawler and an evaluation run a day at the Glue DPU-hour price, and its alarm; off without it', () => {
+    const estimate = CostEstimator.estimate(SEED);
+    expect(lineOf(estimate, CostComponent.GLUE).items.slice(1)).toEqual([
+      { name: 'Data quality: partition crawler', formula: '31 runs x 2 DPU x 10 min x $0.44 per DPU-hour', monthlyUsd: 4.55 },
+      { name: 'Data quality: evaluations', formula: '31 runs x 2 DPU x 10 min x $0.44 per DPU-hour', monthlyUsd: 4.55 },
+    ]);
+    const off = CostEstimator.estimate({ ...SEED, dataQuality: false });
+    expect(lineOf(off, CostComponent.GLUE).monthlyUsd).toBe(0);
+    expect(itemOf(off, CostComponent.CLOUDWATCH, 'Alarms').formula).toBe('9 alarm metrics (8 alarms) x $0.10');
+    expect(itemOf(estimate, CostComponent.CLOUDWATCH, 'Alarms').formula).toBe('10 alarm metrics (9 alarms) x $0.10');
+    const cheaper = CostEstimator.estimate({ ...SEED, prices: { glueDpuHourUsd: 0.22 } });
+    // 31 x 2 x 10 min x $0.22 = $2.27, twice.
+    expect(lineOf(cheaper, CostComponent.GLUE).monthlyUsd).toBe(4.54);
   });
 
   test('records over 25,600 bytes take more than one PUT payload unit each', () => {
@@ -457,10 +474,10 @@ describe('CostEstimator: the table and purity', () => {
     ]);
     expect(table).toContain('| Kinesis Analytics (Flink) | $0.00 | Off (flinkAnalytics) |');
     expect(table).toHaveLength(2 + 12 + 1);
-    expect(table[table.length - 1]).toBe('| **TOTAL** | **$156.75** | us-east-1 list prices as of 2025-06 |');
+    expect(table[table.length - 1]).toBe('| **TOTAL** | **$165.95** | us-east-1 list prices as of 2025-06 |');
     const prod = CostEstimator.toTable(CostEstimator.estimate({ ...SEED, preset: PipelinePreset.PROD }));
     expect(prod).toContain('| OpenSearch | $1,216.42 | ');
-    expect(prod).toContain('| **TOTAL** | **$2,177.04** |');
+    expect(prod).toContain('| **TOTAL** | **$2,186.24** |');
   });
 
   test('the estimate carries its assumptions and the prices\' date', () => {

@@ -90,6 +90,22 @@ function expectedAlarms(stack: Stack, pipeline: StreamingPipeline, template: Tem
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       TreatMissingData: 'ignore',
     },
+    // The data lake's quality: any evaluation with failed rules in the last day.
+    {
+      Metrics: [{
+        Id: 'm1',
+        Label: 'evaluations with failed rules',
+        ReturnData: true,
+        MetricStat: {
+          Metric: { Namespace: 'AWS/Events', MetricName: 'TriggeredRules', Dimensions: [{ Name: 'RuleName', Value: ref(pipeline.dataLake.dataQuality!.resultsRule.ruleName) }] },
+          Period: 86_400,
+          Stat: 'Sum',
+        },
+      }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    },
   ];
 }
 
@@ -106,9 +122,9 @@ const topicRef = { Ref: Match.stringLikeRegexp('^PipelineMonitoringAlarmTopic') 
 
 describe('PipelineDashboard', () => {
   test.each([
-    [PipelinePreset.DEV, 8],
-    [PipelinePreset.STAGING, 9],
-    [PipelinePreset.PROD, 9],
+    [PipelinePreset.DEV, 9],
+    [PipelinePreset.STAGING, 10],
+    [PipelinePreset.PROD, 10],
   ])('%#: every alarm of the preset with its metric, dimensions, statistic, period, threshold, comparison and actions (%p alarms)', (preset, count) => {
     const stack = newStack();
     const pipeline = new StreamingPipeline(stack, 'Pipeline', { preset });
@@ -127,7 +143,8 @@ describe('PipelineDashboard', () => {
     }
     expect(pipeline.monitoring.alarms).toHaveLength(count);
     // One per sink: the data lake, and OpenSearch in staging and prod.
-    expect(pipeline.monitoring.deliveryFreshnessAlarms).toHaveLength(count - 7);
+    expect(pipeline.monitoring.deliveryFreshnessAlarms).toHaveLength(count - 8);
+    expect(pipeline.monitoring.dataQualityAlarm).toBeDefined();
     // Every alarm names the resource it watches: an alarm without its dimensions never fires.
     for (const alarm of alarmsOf(template)) {
       type Stat = { MetricStat?: { Metric: { Dimensions: unknown[] } } };
@@ -159,7 +176,7 @@ describe('PipelineDashboard', () => {
     const stack = newStack();
     const pipeline = new StreamingPipeline(stack, 'Pipeline', { httpIngestion: { auth: HttpIngestionAuth.iam() } });
     const template = templateOf(stack);
-    expect(alarmsOf(template)).toHaveLength(9);
+    expect(alarmsOf(template)).toHaveLength(10);
     const [restApi] = Object.values(template.findResources('AWS::ApiGateway::RestApi'));
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Metrics: [
@@ -218,18 +235,28 @@ describe('PipelineDashboard', () => {
       .toThrow('Invalid PipelinePreset "noisy" alarmThresholds.deadLetterMessages: 0.');
   });
 
-  test('alarm topic: encrypted with the pipeline key, HTTPS only, and the key lets CloudWatch publish', () => {
+  test('alarm topic: encrypted with the pipeline key, HTTPS only, and the key lets CloudWatch and EventBridge publish', () => {
     const stack = newStack();
-    new StreamingPipeline(stack, 'Pipeline');
+    const pipeline = new StreamingPipeline(stack, 'Pipeline');
     const template = templateOf(stack);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('PipelineKey'), 'Arn'] } });
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
-      PolicyDocument: { Statement: [Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })] },
+      PolicyDocument: {
+        Statement: [
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          // The data-quality results, published by EventBridge.
+          Match.objectLike({ Effect: 'Allow', Action: 'sns:Publish', Principal: { Service: 'events.amazonaws.com' } }),
+        ],
+      },
+    });
+    template.hasResourceProperties('AWS::Events::Rule', {
+      Name: Match.absent(),
+      Targets: [Match.objectLike({ Arn: stack.resolve(pipeline.monitoring.alarmTopic.topicArn) })],
     });
     template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
         Statement: Match.arrayWith([Match.objectLike({
-          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
           Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
           Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
         })]),
@@ -298,7 +325,8 @@ describe('PipelineDashboard', () => {
       'Enriched stream: throttled writes and reads'];
     const delivery = (sink: string) => [`Delivery (${sink}): records read from the stream`, `Delivery (${sink}): success`,
       `Delivery (${sink}): data freshness and source lag (s)`, `Delivery (${sink}): source lag (ms behind latest)`];
-    const failures = ['Failures: dead-letter queue messages', 'Failures: oldest dead letter (s)', 'Alarms'];
+    const failures = ['Failures: dead-letter queue messages', 'Failures: oldest dead letter (s)', 'Alarms',
+      'Data quality: evaluations with failed rules (per day)'];
     expect(titles(plain)).toEqual([...ingest, ...processing, ...delivery('DataLake'), ...failures]);
     expect(titles(withHttp)).toEqual([...ingest, ...http, ...processing, ...delivery('DataLake'), ...delivery('OpenSearch'), ...failures]);
   });
@@ -333,6 +361,7 @@ const DIMENSION_RESOURCES: Record<string, Record<string, DimensionTarget>> = {
     ApiName: { type: 'AWS::ApiGateway::RestApi', property: 'Name' },
     Stage: { type: 'AWS::ApiGateway::Stage', property: 'StageName' },
   },
+  'AWS/Events': { RuleName: { type: 'AWS::Events::Rule', reference: 'Ref' } },
   'AWS/KinesisAnalytics': {
     Application: { type: 'AWS::KinesisAnalyticsV2::Application', reference: 'Ref' },
     // The Kinesis source's lag is published per input stream, its name with underscores for hyphens.
@@ -347,7 +376,7 @@ const DIMENSION_RESOURCES: Record<string, Record<string, DimensionTarget>> = {
 
 /**
  * The metrics each namespace publishes that the dashboard may draw, as the services document them (Kinesis Data Streams,
- * Lambda, SQS, Firehose with a Kinesis source, API Gateway, Managed Flink) and as the processor publishes them.
+ * Lambda, SQS, Firehose with a Kinesis source, API Gateway, EventBridge rules, Managed Flink) and as the processor publishes them.
  */
 const DOCUMENTED_METRICS: Record<string, string[]> = {
   'AWS/Kinesis': ['IncomingRecords', 'IncomingBytes', 'PutRecords.SuccessfulRecords', 'PutRecords.FailedRecords', 'PutRecords.ThrottledRecords',
@@ -359,6 +388,7 @@ const DOCUMENTED_METRICS: Record<string, string[]> = {
     'DeliveryToAmazonOpenSearchService.Success', 'DeliveryToAmazonOpenSearchService.DataFreshness', 'DeliveryToRedshift.Success',
     'DeliveryToRedshift.DataFreshness'],
   'AWS/ApiGateway': ['Count', '4XXError', '5XXError', 'Latency'],
+  'AWS/Events': ['TriggeredRules'],
   'AWS/KinesisAnalytics': ['uptime', 'downtime', 'fullRestarts', 'numberOfFailedCheckpoints', 'lastCheckpointDuration', 'millisBehindLatest'],
   [DEFAULTS.processorObservability.metricsNamespace]: ['RecordsIn', 'RecordsEnriched', 'RecordsInvalid', 'RecordsDeduplicated', 'RecordsRetried',
     'ReferenceCacheHitRatio', 'ReferenceLookupLatency', 'ReferenceSharedCacheErrors'],

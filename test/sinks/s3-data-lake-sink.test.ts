@@ -79,7 +79,8 @@ describe('S3DataLakeSink', () => {
   });
 
   test('delivery role: exactly the actions Firehose needs, object writes scoped to the two prefixes', () => {
-    const template = sinkTemplate();
+    // The data-quality roles are tested with DataLakeQuality.
+    const template = sinkTemplate({ dataQuality: { enabled: false } });
     template.resourceCountIs('AWS::IAM::Policy', 0);
     const statements = iamStatementsIn(template);
     expect(statements.map(statement => statement.Action)).toEqual([
@@ -214,6 +215,7 @@ describe('S3DataLakeSink', () => {
         databaseName: 'analytics',
         tableName: 'clicks',
         columnNames: { date: 'happened_at' },
+        dataQuality: { idField: 'Id', timestampField: 'date' },
       }, schema);
       const input = tableInput(template);
       expect(input.StorageDescriptor.Columns.map((c: { Name: string; Type: string }) => `${c.Name}:${c.Type}`))
@@ -221,6 +223,11 @@ describe('S3DataLakeSink', () => {
       expect(input.Parameters['parquet.compression']).toBe('SNAPPY');
       template.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: Match.objectLike({ Name: 'analytics' }) });
       expect(input.Name).toBe('clicks');
+      // The checks name the table's columns: lower-cased and renamed.
+      template.hasResourceProperties('AWS::Glue::DataQualityRuleset', {
+        Ruleset: 'Rules = [\n  IsComplete "id",\n  IsUnique "id",\n  ColumnValues "happened_at" > "2024-01-01"\n]',
+        TargetTable: { DatabaseName: 'analytics', TableName: 'clicks' },
+      });
       template.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
         ExtendedS3DestinationConfiguration: Match.objectLike({
           DataFormatConversionConfiguration: Match.objectLike({
@@ -262,7 +269,7 @@ describe('S3DataLakeSink', () => {
     test('a field partition reads the field as written and names the partition by its column', () => {
       const schema = RecordSchema.fromFields([{ name: 'Region', type: FieldType.STRING }, { name: 'user', type: FieldType.STRING }]);
       for (const [partitionField, column, query] of [['Region', 'region', '{"region":.Region}'], ['user', 'event_user', '{"event_user":.user}']]) {
-        const template = sinkTemplate({ partitionField }, schema);
+        const template = sinkTemplate({ partitionField, dataQuality: { enabled: false } }, schema);
         expect(tableInput(template).PartitionKeys[0].Name).toBe(column);
         template.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
           ExtendedS3DestinationConfiguration: Match.objectLike({
@@ -275,7 +282,7 @@ describe('S3DataLakeSink', () => {
 
     test('a renamed partition column is not mapped for the files, which do not hold it', () => {
       const schema = RecordSchema.fromFields([{ name: 'user', type: FieldType.STRING }, { name: 'date', type: FieldType.TIMESTAMP }]);
-      sinkTemplate({ partitionField: 'user' }, schema).hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+      sinkTemplate({ partitionField: 'user', dataQuality: { enabled: false } }, schema).hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
         ExtendedS3DestinationConfiguration: Match.objectLike({
           DataFormatConversionConfiguration: Match.objectLike({
             InputFormatConfiguration: { Deserializer: { OpenXJsonSerDe: { ColumnToJsonKeyMappings: { event_date: 'date' } } } },
@@ -355,14 +362,14 @@ describe('S3DataLakeSink', () => {
   });
 
   describe('existing bucket', () => {
-    function existingBucketTemplate(withKey: boolean) {
+    function existingBucketTemplate(withKey: boolean, options: S3DataLakeSinkOptions = {}) {
       const stack = newStack();
       const source = new IngestStream(stack, 'Enriched');
       const bucket = s3.Bucket.fromBucketAttributes(stack, 'Lake', {
         bucketName: 'my-lake',
         encryptionKey: withKey ? kms.Key.fromKeyArn(stack, 'LakeKey', REPLICA_KEY_ARN) : undefined,
       });
-      const sink = new S3DataLakeSink(stack, 'DataLake', { sourceStream: source.stream, bucket });
+      const sink = new S3DataLakeSink(stack, 'DataLake', { ...options, sourceStream: source.stream, bucket });
       return { sink, bucket, template: templateOf(stack) };
     }
 
@@ -383,7 +390,8 @@ describe('S3DataLakeSink', () => {
     });
 
     test('a bucket without a customer-managed key gets no KMS permission for it', () => {
-      const { template } = existingBucketTemplate(false);
+      // The data-quality crawler's log encryption uses the sink's own key: tested with DataLakeQuality.
+      const { template } = existingBucketTemplate(false, { dataQuality: { enabled: false } });
       const kmsResources = iamStatementsIn(template).filter(s => JSON.stringify(s.Action).includes('kms:GenerateDataKey')).map(s => s.Resource);
       expect(kmsResources).toEqual([]);
       template.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {

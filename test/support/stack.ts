@@ -22,7 +22,10 @@ export const PHYSICAL_NAME_PROPERTIES = [
  * Names CloudFormation requires, or that a resource needs to refer to itself, which aws-cdk-lib or we derive from the
  * stack name and construct path: unique per stack, so they do not collide either.
  */
-const DERIVED_NAMES = ['AWS::IAM::Policy.PolicyName', 'AWS::Logs::ResourcePolicy.PolicyName', 'AWS::CloudWatch::CompositeAlarm.AlarmName'];
+const DERIVED_NAMES = [
+  'AWS::IAM::Policy.PolicyName', 'AWS::Logs::ResourcePolicy.PolicyName', 'AWS::CloudWatch::CompositeAlarm.AlarmName',
+  'AWS::Glue::DataQualityRuleset.Name', 'AWS::Glue::SecurityConfiguration.Name',
+];
 
 /**
  * Literal physical names set in a template, as `LogicalId.Property` strings. References to other resources
