@@ -81,6 +81,12 @@ const project = new awscdk.AwsCdkConstructLibrary({
     jestConfig: {
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/bindings/'],
       testTimeout: 60_000,
+      // hyparquet and hyparquet-writer (the CLI's Parquet reader, its tests' writer) are ES modules only, and Jest
+      // loads no ES module through require before Node 24.9: ts-jest compiles them to CommonJS.
+      transformIgnorePatterns: ['/node_modules/(?!(hyparquet|hyparquet-writer)/)'],
+      transform: {
+        '^.+/node_modules/hyparquet(-writer)?/.+\\.js$': new javascript.Transform('ts-jest', { tsconfig: { allowJs: true, module: 'commonjs' } }),
+      },
     },
   },
 });

@@ -5,16 +5,9 @@ import {
   PutRecordsCommand,
   PutRecordsCommandOutput,
 } from '@aws-sdk/client-kinesis';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { ClientOptions, keepAliveHandler } from './aws';
 import { PutRecordsClient } from './sender';
 import { StreamTarget, streamParameters } from './stream';
-
-export interface ClientOptions {
-  readonly region?: string;
-  readonly endpointUrl?: string;
-  /** Sockets to keep open: one per request in flight. */
-  readonly maxSockets: number;
-}
 
 /** The Kinesis calls the load command makes. */
 export interface LoadClient extends PutRecordsClient {
@@ -25,20 +18,13 @@ export interface LoadClient extends PutRecordsClient {
 
 /** A Kinesis client on the SDK's default credential chain, over HTTP/1.1 keep-alive connections. */
 export function createKinesisClient(options: ClientOptions): KinesisClient {
-  const agent = { keepAlive: true, maxSockets: options.maxSockets };
   return new KinesisClient({
     region: options.region,
     endpoint: options.endpointUrl,
     // The sender retries on its own, only the rejected entries; SDK retries would resend whole requests and hide latency.
     maxAttempts: 1,
-    // HTTP/1.1, which emulators such as kinesalite speak too; a request that hangs fails and is retried.
-    requestHandler: new NodeHttpHandler({
-      httpAgent: agent,
-      httpsAgent: agent,
-      connectionTimeout: 5_000,
-      requestTimeout: 30_000,
-      throwOnRequestTimeout: true,
-    }),
+    // A request that hangs fails, and the sender retries it.
+    requestHandler: keepAliveHandler(options.maxSockets),
   });
 }
 

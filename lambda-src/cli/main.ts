@@ -2,17 +2,24 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { LoadOptions, PROGRAM, UsageError, parseCommandLine } from './args';
-import { LOAD_HELP, PROGRAM_HELP } from './help';
-import { ClientOptions, LoadClient, StreamFacts, capacityWarning, createKinesisClient, describeFacts, describeStream, isWritable } from './kinesis';
+import { LoadOptions, PROGRAM, QualityOptions, UsageError, parseCommandLine } from './args';
+import { ClientOptions } from './aws';
+import { LOAD_HELP, PROGRAM_HELP, QUALITY_HELP } from './help';
+import { LoadClient, StreamFacts, capacityWarning, createKinesisClient, describeFacts, describeStream, isWritable } from './kinesis';
 import { LoadResult, LoadRun, plannedRecordCount } from './load';
 import { MAX_IN_FLIGHT } from './pacing';
 import { ProgressReporter, TextOutput } from './progress';
+import { QualityCheck } from './quality';
+import { formatNoParquet, formatQualityReport, formatStart, qualityExitCode } from './quality-report';
+import { FileError, FilesChecked, checkFiles } from './quality-run';
 import { RecordFactory } from './records';
+import { S3ReadClient, createS3Client, listS3Files } from './s3';
 import { DEFAULT_BACKOFF, errorCode } from './sender';
+import { SourceFile, listLocalFiles } from './sources';
 import { describeTarget } from './stream';
 import { exitCodeFor, formatSummary } from './summary';
 import { JsonValue, SEED_EVENT_TEMPLATE, TemplateError, compileTemplate } from './template';
+import { dataQualityRules } from '../../src/quality/data-quality-rules';
 
 export interface CliIo {
   readonly argv: readonly string[];
@@ -23,6 +30,8 @@ export interface CliIo {
   readonly stopSignal: AbortSignal;
   /** Makes the Kinesis client; the SDK's by default. */
   readonly createClient?: (options: ClientOptions) => LoadClient;
+  /** Makes the S3 client for an s3:// --path; the SDK's by default. */
+  readonly createS3Client?: (options: ClientOptions) => S3ReadClient;
   readonly progressIntervalMs?: number;
 }
 
@@ -32,13 +41,15 @@ export async function main(io: CliIo): Promise<number> {
     const command = parseCommandLine(io.argv, io.env);
     switch (command.kind) {
       case 'help':
-        io.stdout.write(command.command === 'load' ? LOAD_HELP : PROGRAM_HELP);
+        io.stdout.write(command.command === undefined ? PROGRAM_HELP : COMMAND_HELP[command.command]);
         return 0;
       case 'version':
         io.stdout.write(`${packageVersion()}\n`);
         return 0;
       case 'load':
         return await load(command.options, io);
+      case 'quality':
+        return await quality(command.options, io);
     }
   } catch (error) {
     if (error instanceof UsageError) {
@@ -94,6 +105,57 @@ async function load(options: LoadOptions, io: CliIo): Promise<number> {
     return exitCodeFor(result);
   } finally {
     client.destroy();
+  }
+}
+
+const COMMAND_HELP = { load: LOAD_HELP, quality: QUALITY_HELP };
+
+/** How many objects the quality command reads at once: one, file after file. */
+const S3_SOCKETS = 1;
+
+async function quality(options: QualityOptions, io: CliIo): Promise<number> {
+  const { path } = options;
+  const source = path.kind === 'local' ? path.path : path.uri;
+  const client = path.kind === 's3'
+    ? (io.createS3Client ?? createS3Client)({ region: options.region, endpointUrl: options.endpointUrl, maxSockets: S3_SOCKETS })
+    : undefined;
+  try {
+    let files: SourceFile[];
+    try {
+      files = path.kind === 'local' ? await listLocalFiles(path.path) : await listS3Files(client!, path);
+    } catch (error) {
+      if (path.kind === 'local') {
+        throw new UsageError(`cannot read --path "${path.path}": ${(error as Error).message}`, 'quality');
+      }
+      io.stderr.write(`${PROGRAM}: cannot list ${path.uri}: ${errorCode(error)}: ${(error as Error).message}\n`);
+      return 1;
+    }
+    const check = new QualityCheck(dataQualityRules(options));
+    io.stderr.write(`${PROGRAM}: ${formatStart(check.rules.length, files.map((file) => file.size), source)}\n`);
+    let checked: FilesChecked;
+    try {
+      checked = await checkFiles(files, check, io.stopSignal);
+    } catch (error) {
+      if (error instanceof FileError) {
+        io.stderr.write(`${PROGRAM}: ${error.message}\n`);
+        return 1;
+      }
+      throw error;
+    }
+    if (checked.stoppedBy === undefined) {
+      if (checked.parquetFiles === 0) {
+        io.stderr.write(`${PROGRAM}: ${formatNoParquet(source, checked)}\n`);
+        return 1;
+      }
+      if (check.rows === 0) {
+        io.stderr.write(`${PROGRAM}: warning: 0 rows evaluated: the Parquet files hold no rows, so every rule passes\n`);
+      }
+    }
+    const outcomes = check.outcomes();
+    io.stdout.write(formatQualityReport(source, outcomes, checked));
+    return qualityExitCode(outcomes, checked);
+  } finally {
+    client?.destroy();
   }
 }
 

@@ -94,9 +94,9 @@ describe('parseCommandLine', () => {
   });
 
   test.each([
-    [[], 'missing command: allowed is load', 'cdk-streaming-pipeline --help'],
-    [['lod', ...REQUIRED], 'unknown command "lod": allowed is load', 'cdk-streaming-pipeline --help'],
-    [['--rate'], 'unknown option --rate without a command: allowed are the command load, --help, --version', 'cdk-streaming-pipeline --help'],
+    [[], 'missing command: allowed are load, quality', 'cdk-streaming-pipeline --help'],
+    [['lod', ...REQUIRED], 'unknown command "lod": allowed are load, quality', 'cdk-streaming-pipeline --help'],
+    [['--rate'], 'unknown option --rate without a command: allowed are the commands load and quality, --help, --version', 'cdk-streaming-pipeline --help'],
     [['load', ...REQUIRED, '--rps', '5'],
       'unknown option --rps: allowed are --stream, --rate, --duration, --template, --partition-keys, --max-retries, --region, '
       + '--endpoint-url, --help', 'cdk-streaming-pipeline load --help'],

@@ -104,7 +104,7 @@ describe('the bundled CLI (assets/cli/index.js)', () => {
     expect(await runToEnd([])).toEqual({
       code: 2,
       stdout: '',
-      stderr: "cdk-streaming-pipeline: missing command: allowed is load; see 'cdk-streaming-pipeline --help'\n",
+      stderr: "cdk-streaming-pipeline: missing command: allowed are load, quality; see 'cdk-streaming-pipeline --help'\n",
     });
   });
 
