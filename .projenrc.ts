@@ -76,7 +76,11 @@ const project = new awscdk.AwsCdkConstructLibrary({
     dirs: ['src', 'lambda-src'],
     devdirs: ['test', 'examples', 'projenrc', '.projenrc.ts'],
   },
-  gitignore: ['/.jsii.tabl.json', '/assets/', '/cdk.out/', '/.bindings/', '/.emulators/', '/examples/java/target/', '__pycache__/'],
+  gitignore: [
+    '/.jsii.tabl.json', '/assets/', '/cdk.out/', '/.bindings/', '/.emulators/', '/examples/java/target/', '__pycache__/',
+    // integ-runner's working output, and the Lambda bundles it copies into a snapshot (the comparison reads templates).
+    '/test/integ/cdk-integ.out.*', '/test/integ/*.snapshot/asset.*',
+  ],
   jestOptions: {
     jestConfig: {
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/bindings/'],
@@ -158,6 +162,23 @@ project.addTask('typecheck', {
   exec: 'tsc --noEmit -p tsconfig.dev.json',
 });
 project.testTask.spawn(project.tasks.tryFind('typecheck')!);
+
+// The deployable end-to-end test (test/integ/, README "End-to-end test against an account"): offline, integ-runner
+// compares the dev pipeline's template with the committed snapshot; integ:update rewrites it offline (--dry-run);
+// integ:deploy runs it in the account of the caller's credentials (AWS_REGION).
+const integ = project.addTask('integ', {
+  description: 'Compare the end-to-end test\'s stack with its committed integ-runner snapshot, offline (test/integ)',
+  steps: [{ spawn: 'bundle' }, { exec: 'bash test/integ/run.sh' }],
+});
+project.testTask.spawn(integ);
+project.addTask('integ:update', {
+  description: 'Rewrite the end-to-end test\'s integ-runner snapshot offline (--dry-run: nothing is deployed)',
+  steps: [{ spawn: 'bundle' }, { exec: 'bash test/integ/run.sh update' }],
+});
+project.addTask('integ:deploy', {
+  description: 'Run the end-to-end test in the AWS account of your credentials (AWS_REGION): deploy, assert, destroy',
+  steps: [{ spawn: 'bundle' }, { exec: 'bash test/integ/run.sh deploy', receiveArgs: true }],
+});
 
 project.addTask('readme:examples', {
   description: 'Compile every TypeScript example of the README against the compiled library (jsii-rosetta, strict)',
