@@ -76,11 +76,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
     dirs: ['src', 'lambda-src'],
     devdirs: ['test', 'examples', 'projenrc', '.projenrc.ts'],
   },
-  gitignore: [
-    '/.jsii.tabl.json', '/assets/', '/cdk.out/', '/.bindings/', '/.emulators/', '/examples/java/target/', '__pycache__/',
-    // integ-runner's working output, and the Lambda bundles it copies into a snapshot (the comparison reads templates).
-    '/test/integ/cdk-integ.out.*', '/test/integ/*.snapshot/asset.*',
-  ],
+  // test/integ/ keeps a .gitignore of its own: projen drops patterns under /test/, which it un-ignores.
+  gitignore: ['/.jsii.tabl.json', '/assets/', '/cdk.out/', '/.bindings/', '/.emulators/', '/examples/java/target/', '__pycache__/'],
   jestOptions: {
     jestConfig: {
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/bindings/'],
