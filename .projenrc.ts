@@ -10,7 +10,8 @@ const project = new awscdk.AwsCdkConstructLibrary({
   description:
     'A complete, secure, monitored real-time streaming pipeline on AWS: Kinesis ingest (SDK, HTTP, Kinesis Agent), Lambda '
     + 'enrichment, Firehose to an S3 Parquet data lake, OpenSearch and Redshift, Flink analytics, a private VPC with endpoints, '
-    + 'CloudWatch dashboard and alarms, zero-finding cdk-nag compliance in five packs, dev/staging/prod presets, a load generator CLI.',
+    + 'CloudWatch dashboard and alarms, Glue Data Quality checks, zero-finding cdk-nag compliance in five packs, dev/staging/prod '
+    + 'presets, a CLI for load tests and data-quality checks.',
   author: 'cdk-streaming-pipeline contributors',
   authorAddress: 'maintainers@cdk-streaming-pipeline.invalid',
   repositoryUrl: 'https://github.com/cdk-streaming-pipeline/cdk-streaming-pipeline.git',
@@ -29,6 +30,7 @@ const project = new awscdk.AwsCdkConstructLibrary({
   keywords: [
     'cdk', 'awscdk', 'aws-cdk', 'kinesis', 'kinesis-data-streams', 'firehose', 'streaming',
     'real-time', 'data-lake', 'parquet', 'lambda', 'cdk-nag', 'analytics', 'opensearch', 'redshift', 'flink', 'load-testing',
+    'glue', 'data-quality', 'integ-tests',
   ],
   publishToPypi: {
     distName: 'cdk-streaming-pipeline',
