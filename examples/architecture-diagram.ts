@@ -117,6 +117,8 @@ const SERVICES: Record<string, string> = {
   KinesisFirehose: 'Firehose',
   S3: 'S3',
   Glue: 'Glue',
+  Events: 'EventBridge',
+  Scheduler: 'EventBridge Scheduler',
   OpenSearchService: 'OpenSearch',
   KinesisAnalyticsV2: 'Managed Flink',
   CloudWatch: 'CloudWatch',
