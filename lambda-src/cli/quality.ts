@@ -130,9 +130,39 @@ class FirstFailureTally implements RuleTally {
   }
 }
 
+/**
+ * A set of any size: V8 caps one Set at 2^24 entries (a day of events at about 200 a second), so values spread over
+ * as many Sets as they need.
+ */
+export class UnboundedSet<T> {
+  private readonly sets: Set<T>[] = [new Set<T>()];
+
+  constructor(private readonly capacity = SET_CAPACITY) {}
+
+  public has(value: T): boolean {
+    return this.sets.some(set => set.has(value));
+  }
+
+  public add(value: T): void {
+    let last = this.sets[this.sets.length - 1];
+    if (last.size >= this.capacity) {
+      last = new Set<T>();
+      this.sets.push(last);
+    }
+    last.add(value);
+  }
+
+  public get size(): number {
+    return this.sets.reduce((sum, set) => sum + set.size, 0);
+  }
+}
+
+/** Below V8's limit of 2^24 entries per Set. */
+const SET_CAPACITY = 2 ** 24 - 1;
+
 /** IsUnique: the values seen, and how often those seen more than once were. Nulls are IsComplete's to count. */
 class UniqueTally implements RuleTally {
-  private readonly seen = new Set<unknown>();
+  private readonly seen = new UnboundedSet<unknown>();
   private readonly repeated = new Map<unknown, { value: unknown; rows: number }>();
 
   public check(_file: string, _row: number, value: unknown): void {

@@ -24,12 +24,17 @@ export function validateDurationInRange(
   value: Duration | undefined,
   min: number,
   max: number,
-  unit: 'seconds' | 'hours' | 'days',
+  unit: 'seconds' | 'minutes' | 'hours' | 'days',
 ): void {
   if (value === undefined || value.isUnresolved()) {
     return;
   }
-  const amount = unit === 'seconds' ? value.toSeconds({ integral: false }) : unit === 'hours' ? value.toHours({ integral: false }) : value.toDays({ integral: false });
+  const amount = {
+    seconds: () => value.toSeconds({ integral: false }),
+    minutes: () => value.toMinutes({ integral: false }),
+    hours: () => value.toHours({ integral: false }),
+    days: () => value.toDays({ integral: false }),
+  }[unit]();
   if (!Number.isInteger(amount) || amount < min || amount > max) {
     throw new Error(`Invalid ${prop}: ${amount} ${unit}. Allowed: a whole number of ${unit} from ${min} to ${max}.`);
   }

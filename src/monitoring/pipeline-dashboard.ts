@@ -104,7 +104,7 @@ export class PipelineDashboard extends Construct {
    */
   public readonly httpServerErrorAlarm?: cloudwatch.Alarm;
   /**
-   * In ALARM for a day after a data-quality evaluation found failed rules.
+   * In ALARM for a day after a data-quality evaluation found failed rules or the partition crawl failed.
    *
    * @default - none without `dataQuality`
    */
@@ -116,7 +116,7 @@ export class PipelineDashboard extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineDashboardProps) {
     super(scope, id);
-    this.alarmTopic = props.alarmTopic ?? this.createAlarmTopic(props.encryptionKey, props.dataQuality !== undefined);
+    this.alarmTopic = props.alarmTopic ?? this.createAlarmTopic(props.encryptionKey);
     const thresholds = resolveAlarmThresholds({ source: 'PipelineDashboardProps.alarmThresholds', thresholds: props.alarmThresholds });
     const periods = DEFAULTS.alarms;
     const { ingestStream, enrichedStream, processor } = props;
@@ -176,11 +176,12 @@ export class PipelineDashboard extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
     if (props.dataQuality) {
-      // The failed results themselves go to the topic: they name the rules that failed.
+      // The failed results themselves go to the topic: they name the rules that failed. A topic of yours encrypted with
+      // a key of yours needs its key policy to let events.amazonaws.com use it.
       props.dataQuality.resultsRule.addTarget(new eventsTargets.SnsTopic(this.alarmTopic));
       this.dataQualityAlarm = this.alarm('DataQualityAlarm', {
-        description: 'The last data-quality evaluation of the data lake found failed rules: records without an id, duplicate ids, '
-          + 'timestamps before the configured date, or required fields missing.',
+        description: 'The last data-quality evaluation of the data lake found failed rules (records without an id, duplicate ids, '
+          + 'timestamps before the configured date, or required fields missing), or the crawl that registers its partitions failed.',
         metric: props.dataQuality.metricFailedEvaluations(),
         threshold: 1,
         comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
@@ -217,7 +218,7 @@ export class PipelineDashboard extends Construct {
           graph('Failures: oldest dead letter (s)', [processor.deadLetterQueue.metricApproximateAgeOfOldestMessage({ statistic: cloudwatch.Stats.MAXIMUM })], 8),
           new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: [this.healthAlarm, ...this.alarms], width: 8 }),
         ],
-        ...(props.dataQuality ? [[graph('Data quality: evaluations with failed rules (per day)', [props.dataQuality.metricFailedEvaluations()], 24)]] : []),
+        ...(props.dataQuality ? [[graph('Data quality: failed evaluations and crawls (per day)', [props.dataQuality.metricFailedEvaluations()], 24)]] : []),
         ...(props.flinkApplication ? [flinkRow(props.flinkApplication)] : []),
       ],
     });
@@ -309,12 +310,12 @@ export class PipelineDashboard extends Construct {
     ];
   }
 
-  private createAlarmTopic(givenKey: kms.IKey | undefined, publishesEvents: boolean): sns.ITopic {
+  private createAlarmTopic(givenKey?: kms.IKey): sns.ITopic {
     const key = givenOrNewKey(this, givenKey, 'the alarm topic');
-    // CloudWatch publishes alarm notifications, and EventBridge data-quality results, as themselves, so the key must
-    // let the services use it.
+    // CloudWatch publishes alarm notifications as itself, so the key must let the service use it (EventBridge's
+    // SnsTopic target grants itself the same).
     key.addToResourcePolicy(new iam.PolicyStatement({
-      principals: ['cloudwatch.amazonaws.com', ...(publishesEvents ? ['events.amazonaws.com'] : [])].map(service => new iam.ServicePrincipal(service)),
+      principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
       actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
       resources: ['*'],
       conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },

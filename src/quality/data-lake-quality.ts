@@ -130,7 +130,10 @@ export class DataLakeQuality extends Construct {
   public readonly schedule: scheduler.Schedule;
   /** The role Glue evaluates the ruleset as. */
   public readonly evaluationRole: iam.IRole;
-  /** Matches the results of this ruleset's evaluations that have failed rules. Add a target to be told of them. */
+  /**
+   * Matches the results of this ruleset's evaluations that have failed rules, and failed runs of the crawler. Add a
+   * target to be told of them.
+   */
   public readonly resultsRule: events.Rule;
 
   constructor(scope: Construct, id: string, props: DataLakeQualityProps) {
@@ -144,7 +147,8 @@ export class DataLakeQuality extends Construct {
     const workers = props.workers ?? defaults.workers;
     validateIntegerInRange('DataLakeQualityProps.workers', workers, defaults.workersRange.min, defaults.workersRange.max);
     const timeout = props.timeout ?? defaults.timeout;
-    validateDurationInRange('DataLakeQualityProps.timeout', timeout, 60, 48 * 3600, 'seconds');
+    // StartDataQualityRulesetEvaluationRun takes whole minutes, up to Glue's default of 48 hours.
+    validateDurationInRange('DataLakeQualityProps.timeout', timeout, 1, 48 * 60, 'minutes');
 
     const rules = dataQualityRules({
       ...schemaQualityColumns({
@@ -171,9 +175,12 @@ export class DataLakeQuality extends Construct {
     const evaluationRole = this.roleFor('EvaluationRole', 'glue.amazonaws.com', `Evaluates the data quality ruleset of ${pathInStack(this)}`);
     grantTableRead(evaluationRole, props, ['glue:GetPartitions', 'glue:GetPartition', 'glue:BatchGetPartition']);
     evaluationRole.addToPrincipalPolicy(new iam.PolicyStatement({
-      actions: ['glue:GetDataQualityRuleset', 'glue:PublishDataQuality'],
+      actions: ['glue:GetDataQualityRuleset', 'glue:GetDataQualityRulesetEvaluationRun', 'glue:GetDataQualityResult', 'glue:PublishDataQuality'],
       resources: [this.rulesetArn],
     }));
+    // The evaluation's runtime loads Glue Data Quality's own libraries from AWS's bucket of the region.
+    const dataQualityAssets = `arn:${stack.partition}:s3:::aws-glue-ml-data-quality-assets-${stack.region}/*`;
+    evaluationRole.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: [dataQualityAssets] }));
     evaluationRole.addToPrincipalPolicy(new iam.PolicyStatement({
       actions: ['cloudwatch:PutMetricData'],
       resources: ['*'],
@@ -188,18 +195,22 @@ export class DataLakeQuality extends Construct {
     acknowledge(evaluationRole, [
       ['Resource::*', 'cloudwatch:PutMetricData supports no resource-level permissions; the statement is limited to the "Glue Data Quality" namespace.'],
       [`Resource::${nagResourceName(this, glueLogs)}`, 'Glue names the log groups and streams of data quality runs itself, under /aws-glue/.'],
+      [`Resource::${nagResourceName(this, dataQualityAssets)}`, 'AWS\'s bucket of Glue Data Quality libraries, which the evaluation runtime loads; read only.'],
     ]);
     this.evaluationRole = evaluationRole;
     this.schedule = this.evaluationSchedule(props, evaluationRole, { evaluatedDays, scheduleHour, workers, timeout });
 
     this.resultsRule = new events.Rule(this, 'FailedRulesRule', {
-      description: `Results of ${pathInStack(this)} with failed rules`,
+      description: `Results of ${pathInStack(this)} with failed rules, and failed crawls of its partitions`,
       eventPattern: {
-        source: ['aws.glue-dataquality'],
-        detailType: ['Data Quality Evaluation Results Available'],
+        source: ['aws.glue-dataquality', 'aws.glue'],
+        detailType: ['Data Quality Evaluation Results Available', 'Glue Crawler State Change'],
         detail: {
-          rulesetNames: [this.rulesetName],
-          rulesFailed: events.Match.greaterThan(0),
+          // A failed crawl registers no partitions: the next evaluation would read nothing.
+          $or: [
+            { rulesetNames: [this.rulesetName], rulesFailed: [{ numeric: ['>', 0] }] },
+            { crawlerName: [this.crawler.ref], state: ['Failed'] },
+          ],
         },
       },
     });
@@ -210,8 +221,8 @@ export class DataLakeQuality extends Construct {
   }
 
   /**
-   * The number of evaluations with failed rules: a count of `resultsRule`'s matches, which EventBridge publishes once
-   * the rule has a target.
+   * The number of evaluations with failed rules and failed crawls: a count of `resultsRule`'s matches, which
+   * EventBridge publishes once the rule has a target.
    *
    * @default - sum over 1 day
    */
@@ -222,7 +233,7 @@ export class DataLakeQuality extends Construct {
       dimensionsMap: { RuleName: this.resultsRule.ruleName },
       statistic: cloudwatch.Stats.SUM,
       period: Duration.days(1),
-      label: 'evaluations with failed rules',
+      label: 'failed evaluations and crawls',
       ...props,
     });
   }
@@ -310,8 +321,9 @@ export class DataLakeQuality extends Construct {
         NumberOfWorkers: spec.workers,
         Timeout: spec.timeout.toMinutes(),
         AdditionalRunOptions: { CloudWatchMetricsEnabled: true },
-        // One run per scheduled invocation, however often the Scheduler retries starting it.
-        ClientToken: scheduler.ContextAttribute.executionId,
+        // One run per scheduled time, however often the Scheduler retries starting it: each attempt has an execution
+        // id of its own, the scheduled time is the same.
+        ClientToken: scheduler.ContextAttribute.scheduledTime,
       }),
     });
     return new scheduler.Schedule(this, 'EvaluationSchedule', {
@@ -322,11 +334,13 @@ export class DataLakeQuality extends Construct {
     });
   }
 
-  private roleFor(id: string, service: string, description: string): ManagedPolicyRole {
-    return new ManagedPolicyRole(this, id, {
-      assumedBy: new iam.ServicePrincipal(service, { conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } }),
-      description,
-    });
+  /**
+   * A role for a service. Scheduler names the account it assumes roles for; Glue checks at CreateCrawler that it can
+   * assume the crawler's role and is not documented to send `aws:SourceAccount`, so its roles trust it unconditioned.
+   */
+  private roleFor(id: string, service: 'glue.amazonaws.com' | 'scheduler.amazonaws.com', description: string): ManagedPolicyRole {
+    const conditions = service === 'scheduler.amazonaws.com' ? { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } } : undefined;
+    return new ManagedPolicyRole(this, id, { assumedBy: new iam.ServicePrincipal(service, { conditions }), description });
   }
 }
 

@@ -8,7 +8,9 @@
  * 2. an event without `event_id` goes in through the SDK (PutRecord), where nothing validates it before the processor;
  * 3. the enriched stream holds every seed event, enriched (`processed_at`, timestamps in UTC), and not the invalid one;
  * 4. the invalid event is in the dead-letter queue, with the processor's reason;
- * 5. the data lake holds Parquet files under the seed's prefix with every seed event, and nothing under `errors/`.
+ * 5. the data lake holds Parquet files under the seed's prefix with every seed event, and nothing under `errors/`;
+ * 6. the data-quality crawler registers the new partitions, and an evaluation of the ruleset (all partitions: the test's
+ *    data is today's, the schedule evaluates yesterday's) succeeds with every rule passed.
  */
 import * as path from 'path';
 import { AwsApiCall, ExpectedResult, IApiCall, IntegTest, Match } from '@aws-cdk/integ-tests-alpha';
@@ -213,6 +215,33 @@ const conversionErrors = integ.assertions.awsApiCall('S3', 'listObjectsV2', {
 // The SDK call is ListObjectsV2; the IAM action is s3:ListBucket.
 conversionErrors.provider.addToRolePolicy({ Effect: 'Allow', Action: ['s3:ListBucket'], Resource: [pipeline.dataLake.bucket.bucketArn] });
 
+// 6. Data quality: the crawler registers today's partitions, then the ruleset, evaluated as the schedule does but on
+// every partition, passes on the seed events.
+const quality = pipeline.dataLake.dataQuality!;
+const startCrawl = integ.assertions.awsApiCall('Glue', 'startCrawler', { Name: quality.crawler.ref });
+const crawled = integ.assertions.awsApiCall('Glue', 'getCrawler', { Name: quality.crawler.ref })
+  .expect(ExpectedResult.objectLike({ Crawler: Match.objectLike({ State: 'READY', LastCrawl: Match.objectLike({ Status: 'SUCCEEDED' }) }) }))
+  .waitForAssertions({ totalTimeout: Duration.minutes(20), interval: Duration.seconds(30) });
+const evaluation = integ.assertions.awsApiCall('Glue', 'startDataQualityRulesetEvaluationRun', {
+  DataSource: { GlueTable: { DatabaseName: pipeline.dataLake.databaseName, TableName: pipeline.dataLake.tableName } },
+  Role: quality.evaluationRole.roleArn,
+  RulesetNames: [quality.rulesetName],
+  NumberOfWorkers: DEFAULTS.dataQuality.workers,
+  Timeout: 30,
+  AdditionalRunOptions: { CloudWatchMetricsEnabled: true },
+});
+evaluation.provider.addToRolePolicy({ Effect: 'Allow', Action: ['iam:PassRole'], Resource: [quality.evaluationRole.roleArn] });
+const evaluated = integ.assertions.awsApiCall('Glue', 'getDataQualityRulesetEvaluationRun', { RunId: evaluation.getAttString('RunId') })
+  .expect(ExpectedResult.objectLike({ Status: 'SUCCEEDED' }))
+  .waitForAssertions({ totalTimeout: Duration.minutes(30), interval: Duration.seconds(30) });
+// The run's result, read once it succeeded: every rule of the ruleset passed.
+const evaluationRun = integ.assertions.awsApiCall('Glue', 'getDataQualityRulesetEvaluationRun', { RunId: evaluation.getAttString('RunId') });
+const qualityResult = integ.assertions.awsApiCall('Glue', 'getDataQualityResult', { ResultId: evaluationRun.getAttString('ResultIds.0') })
+  .expect(ExpectedResult.objectLike({
+    RulesetName: quality.rulesetName,
+    RuleResults: quality.dqdl.split('\n').slice(1, -1).map(() => Match.objectLike({ Result: 'PASS' })),
+  }));
+
 // Producers first, then the checks, one after the other.
 putHttpBatch
   .next(putHttpSingle)
@@ -223,6 +252,12 @@ putHttpBatch
   .next(enrichedRecords)
   .next(deadLetters)
   .next(dataLakeFiles)
-  .next(conversionErrors);
+  .next(conversionErrors)
+  .next(startCrawl)
+  .next(crawled)
+  .next(evaluation)
+  .next(evaluated)
+  .next(evaluationRun)
+  .next(qualityResult);
 
 app.synth();

@@ -66,7 +66,7 @@ case "$mode" in
     [ -n "${AWS_PROFILE:-}" ] && profiles=(--profiles "$AWS_PROFILE")
     trap remove_snapshot_assets EXIT
     # --force runs the test even when the snapshot matches; --update-on-failed deploys it.
-    "${runner[@]}" --update-on-failed --force --parallel-regions "$region" "${profiles[@]}" "$@"
+    "${runner[@]}" --update-on-failed --force --parallel-regions "$region" ${profiles[@]+"${profiles[@]}"} "$@"
     ;;
   *)
     echo "usage: bash test/integ/run.sh [check | update | deploy [integ-runner options...]]" >&2

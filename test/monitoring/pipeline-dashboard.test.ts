@@ -94,7 +94,7 @@ function expectedAlarms(stack: Stack, pipeline: StreamingPipeline, template: Tem
     {
       Metrics: [{
         Id: 'm1',
-        Label: 'evaluations with failed rules',
+        Label: 'failed evaluations and crawls',
         ReturnData: true,
         MetricStat: {
           Metric: { Namespace: 'AWS/Events', MetricName: 'TriggeredRules', Dimensions: [{ Name: 'RuleName', Value: ref(pipeline.dataLake.dataQuality!.resultsRule.ruleName) }] },
@@ -256,10 +256,16 @@ describe('PipelineDashboard', () => {
     template.hasResourceProperties('AWS::KMS::Key', {
       KeyPolicy: {
         Statement: Match.arrayWith([Match.objectLike({
-          Principal: { Service: ['cloudwatch.amazonaws.com', 'events.amazonaws.com'] },
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
           Action: ['kms:Decrypt', 'kms:GenerateDataKey*'],
           Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
         })]),
+      },
+    });
+    // The data-quality results: EventBridge's SnsTopic target lets the service use the key.
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([Match.objectLike({ Principal: { Service: 'events.amazonaws.com' }, Action: ['kms:Decrypt', 'kms:GenerateDataKey*'] })]),
       },
     });
   });
@@ -326,7 +332,7 @@ describe('PipelineDashboard', () => {
     const delivery = (sink: string) => [`Delivery (${sink}): records read from the stream`, `Delivery (${sink}): success`,
       `Delivery (${sink}): data freshness and source lag (s)`, `Delivery (${sink}): source lag (ms behind latest)`];
     const failures = ['Failures: dead-letter queue messages', 'Failures: oldest dead letter (s)', 'Alarms',
-      'Data quality: evaluations with failed rules (per day)'];
+      'Data quality: failed evaluations and crawls (per day)'];
     expect(titles(plain)).toEqual([...ingest, ...processing, ...delivery('DataLake'), ...failures]);
     expect(titles(withHttp)).toEqual([...ingest, ...http, ...processing, ...delivery('DataLake'), ...delivery('OpenSearch'), ...failures]);
   });

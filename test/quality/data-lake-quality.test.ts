@@ -109,8 +109,8 @@ describe('DataLakeQuality', () => {
       NumberOfWorkers: 2,
       Timeout: 60,
       AdditionalRunOptions: { CloudWatchMetricsEnabled: true },
-      // Scheduler's retries of one invocation start one run.
-      ClientToken: '<aws.scheduler.execution-id>',
+      // Scheduler's retries of one invocation start one run: each attempt has its own execution id, not its own time.
+      ClientToken: '<aws.scheduler.scheduled-time>',
     });
   });
 
@@ -127,7 +127,9 @@ describe('DataLakeQuality', () => {
     [{ evaluatedDays: 1.5 }, 'Invalid DataLakeQualityProps.evaluatedDays: 1.5. Allowed: an integer from 1 to 31.'],
     [{ scheduleHourUtc: 24 }, 'Invalid DataLakeQualityProps.scheduleHourUtc: 24. Allowed: an integer from 0 to 23.'],
     [{ workers: 1 }, 'Invalid DataLakeQualityProps.workers: 1. Allowed: an integer from 2 to 100.'],
-    [{ timeout: Duration.seconds(30) }, 'Invalid DataLakeQualityProps.timeout: 30 seconds. Allowed: a whole number of seconds from 60 to 172800.'],
+    [{ timeout: Duration.seconds(30) }, 'Invalid DataLakeQualityProps.timeout: 0.5 minutes. Allowed: a whole number of minutes from 1 to 2880.'],
+    [{ timeout: Duration.seconds(90) }, 'Invalid DataLakeQualityProps.timeout: 1.5 minutes. Allowed: a whole number of minutes from 1 to 2880.'],
+    [{ timeout: Duration.hours(49) }, 'Invalid DataLakeQualityProps.timeout: 2940 minutes. Allowed: a whole number of minutes from 1 to 2880.'],
     [{ notBefore: '2024-02-30' }, 'Invalid DataLakeQualityProps.notBefore: "2024-02-30". Allowed: a calendar date as YYYY-MM-DD, e.g. 2024-01-01.'],
     [{ idField: 'page_views' }, 'Invalid DataLakeQualityProps.idField: "page_views".'],
   ])('rejects %p', (options, message) => {
@@ -142,7 +144,8 @@ describe('DataLakeQuality', () => {
       ['s3:ListBucket', 's3:GetBucketLocation'],
       's3:GetObject',
       'kms:Decrypt',
-      ['glue:GetDataQualityRuleset', 'glue:PublishDataQuality'],
+      ['glue:GetDataQualityRuleset', 'glue:GetDataQualityRulesetEvaluationRun', 'glue:GetDataQualityResult', 'glue:PublishDataQuality'],
+      's3:GetObject',
       'cloudwatch:PutMetricData',
       ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
     ]);
@@ -151,15 +154,21 @@ describe('DataLakeQuality', () => {
     expect(resource(2)).toContain('/data/*');
     expect(statements[3].Resource).toEqual(stack.resolve(sink.encryptionKey.keyArn));
     expect(statements[4].Resource).toEqual(stack.resolve(quality.rulesetArn));
-    expect(statements[5]).toMatchObject({ Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': 'Glue Data Quality' } } });
+    // Glue Data Quality's libraries, in AWS's bucket of the region.
+    expect(JSON.stringify(statements[5].Resource)).toContain(':s3:::aws-glue-ml-data-quality-assets-');
+    expect(statements[6]).toMatchObject({ Resource: '*', Condition: { StringEquals: { 'cloudwatch:namespace': 'Glue Data Quality' } } });
+    // Glue checks that it can assume the role, without naming the account: no condition it would not meet.
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'glue.amazonaws.com' } }] },
+      Description: Match.stringLikeRegexp('^Evaluates the data quality ruleset'),
+    });
     template.hasResourceProperties('AWS::IAM::Role', {
       AssumeRolePolicyDocument: {
         Statement: [Match.objectLike({
-          Principal: { Service: 'glue.amazonaws.com' },
+          Principal: { Service: 'scheduler.amazonaws.com' },
           Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
         })],
       },
-      Description: Match.stringLikeRegexp('^Evaluates the data quality ruleset'),
     });
   });
 
@@ -196,13 +205,18 @@ describe('DataLakeQuality', () => {
     expect(JSON.stringify(statements)).not.toContain('"Resource":"*"');
   });
 
-  test('the results rule matches this ruleset\'s results with failed rules', () => {
+  test('the results rule matches this ruleset\'s results with failed rules, and failed crawls', () => {
     const { stack, quality, template } = qualityStack();
     template.hasResourceProperties('AWS::Events::Rule', {
       EventPattern: {
-        'source': ['aws.glue-dataquality'],
-        'detail-type': ['Data Quality Evaluation Results Available'],
-        'detail': { rulesetNames: [stack.resolve(quality.rulesetName)], rulesFailed: [{ numeric: ['>', 0] }] },
+        'source': ['aws.glue-dataquality', 'aws.glue'],
+        'detail-type': ['Data Quality Evaluation Results Available', 'Glue Crawler State Change'],
+        'detail': {
+          $or: [
+            { rulesetNames: [stack.resolve(quality.rulesetName)], rulesFailed: [{ numeric: ['>', 0] }] },
+            { crawlerName: [stack.resolve(quality.crawler.ref)], state: ['Failed'] },
+          ],
+        },
       },
     });
     expect(stack.resolve(quality.metricFailedEvaluations().dimensions)).toEqual({ RuleName: stack.resolve(quality.resultsRule.ruleName) });

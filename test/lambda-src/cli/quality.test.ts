@@ -1,4 +1,4 @@
-import { describeValue, QualityCheck, RuleOutcome } from '../../../lambda-src/cli/quality';
+import { describeValue, QualityCheck, RuleOutcome, UnboundedSet } from '../../../lambda-src/cli/quality';
 import { Instant } from '../../../lambda-src/cli/timestamps';
 import { dataQualityRules, dqdlRule } from '../../../src/quality/data-quality-rules';
 
@@ -134,5 +134,18 @@ describe('describeValue', () => {
     expect(describeValue(12n)).toBe('12');
     expect(describeValue({ browser: 'Firefox', visits: 2n })).toBe('{"browser":"Firefox","visits":"2"}');
     expect(describeValue('x'.repeat(100))).toBe(`"${'x'.repeat(58)}…`);
+  });
+});
+
+describe('UnboundedSet', () => {
+  test('holds more values than one Set may, spread over several, each value once', () => {
+    const set = new UnboundedSet<number>(3);
+    for (const value of [1, 2, 3, 4, 5, 6, 7]) {
+      expect(set.has(value)).toBe(false);
+      set.add(value);
+      expect(set.has(value)).toBe(true);
+    }
+    expect(set.size).toBe(7);
+    expect(set.has(8)).toBe(false);
   });
 });
