@@ -16,7 +16,7 @@ Options:
   -h, --help      show this help; '${PROGRAM} <command> --help' for a command's options
   -V, --version   show the version
 
-Exit codes: 0 success, 1 the command failed, 2 bad arguments.
+Exit codes: 0 success, 1 the command failed, 2 bad arguments, 3 (quality) the data could not be read.
 `;
 
 export const LOAD_HELP = `Usage: ${PROGRAM} load --stream <name|arn> --rate <records/s> --duration <duration> [options]
@@ -111,6 +111,6 @@ values found more than once), then a line with the rules passed and failed, the 
 0 rows every rule passes, and a warning on stderr says so. Ctrl-C stops after the row group being read and
 reports the rows read so far.
 
-Exit codes: 0 every rule passed, 1 a rule failed (or the run was stopped, a file or the --path cannot be read,
-or it holds no Parquet file), 2 bad arguments.
+Exit codes: 0 every rule passed, 1 a rule failed (or the run was stopped), 2 bad arguments, 3 the data could
+not be checked: a file or the S3 prefix cannot be read, or the path holds no Parquet file.
 `;

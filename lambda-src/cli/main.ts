@@ -113,6 +113,9 @@ const COMMAND_HELP = { load: LOAD_HELP, quality: QUALITY_HELP };
 /** How many objects the quality command reads at once: one, file after file. */
 const S3_SOCKETS = 1;
 
+/** The data could not be checked (unreadable, or no Parquet): apart from 1, a failed rule, so a CI gate tells them apart. */
+const QUALITY_UNREADABLE_EXIT_CODE = 3;
+
 async function quality(options: QualityOptions, io: CliIo): Promise<number> {
   const { path } = options;
   const source = path.kind === 'local' ? path.path : path.uri;
@@ -128,7 +131,7 @@ async function quality(options: QualityOptions, io: CliIo): Promise<number> {
         throw new UsageError(`cannot read --path "${path.path}": ${(error as Error).message}`, 'quality');
       }
       io.stderr.write(`${PROGRAM}: cannot list ${path.uri}: ${errorCode(error)}: ${(error as Error).message}\n`);
-      return 1;
+      return QUALITY_UNREADABLE_EXIT_CODE;
     }
     const check = new QualityCheck(dataQualityRules(options));
     io.stderr.write(`${PROGRAM}: ${formatStart(check.rules.length, files.map((file) => file.size), source)}\n`);
@@ -138,14 +141,14 @@ async function quality(options: QualityOptions, io: CliIo): Promise<number> {
     } catch (error) {
       if (error instanceof FileError) {
         io.stderr.write(`${PROGRAM}: ${error.message}\n`);
-        return 1;
+        return QUALITY_UNREADABLE_EXIT_CODE;
       }
       throw error;
     }
     if (checked.stoppedBy === undefined) {
       if (checked.parquetFiles === 0) {
         io.stderr.write(`${PROGRAM}: ${formatNoParquet(source, checked)}\n`);
-        return 1;
+        return QUALITY_UNREADABLE_EXIT_CODE;
       }
       if (check.rows === 0) {
         io.stderr.write(`${PROGRAM}: warning: 0 rows evaluated: the Parquet files hold no rows, so every rule passes\n`);

@@ -149,26 +149,26 @@ describe('quality on a local folder', () => {
     expect(outcome.stderr).toContain('cdk-streaming-pipeline: warning: 0 rows evaluated: the Parquet files hold no rows, so every rule passes\n');
   });
 
-  test('a folder without Parquet files is an error, exit 1', async () => {
+  test('a folder without Parquet files is an error, exit 3', async () => {
     const lake = folder('no-parquet');
     writeFile(join(lake, 'manifest.json'), '{}');
     writeFile(join(lake, 'notes.txt'), 'hello');
 
     const outcome = await run(['quality', '--path', lake]);
 
-    expect(outcome.code).toBe(1);
+    expect(outcome.code).toBe(3);
     expect(outcome.stdout).toBe('');
     expect(outcome.stderr.split('\n').slice(1)).toEqual([`cdk-streaming-pipeline: no Parquet file under ${lake} (2 other files skipped)`, '']);
   });
 
-  test('a corrupt Parquet file is a one-line error naming it, exit 1', async () => {
+  test('a corrupt Parquet file is a one-line error naming it, exit 3', async () => {
     const lake = folder('corrupt');
     writeFile(join(lake, 'a.parquet'), parquetBytes(seedColumns(2, 'a')));
     writeFile(join(lake, 'b.parquet'), Buffer.concat([Buffer.from('PAR1'), Buffer.alloc(40, 0xff), Buffer.from([40, 0, 0, 0]), Buffer.from('PAR1')]));
 
     const outcome = await run(['quality', '--path', lake]);
 
-    expect(outcome.code).toBe(1);
+    expect(outcome.code).toBe(3);
     expect(outcome.stdout).toBe('');
     expect(outcome.stderr.split('\n').slice(1, 2)[0]).toMatch(new RegExp(`^cdk-streaming-pipeline: cannot read ${join(lake, 'b.parquet')} as Parquet: \\S`));
     expect(outcome.stderr.split('\n')).toHaveLength(3);
@@ -233,18 +233,18 @@ describe('quality on an S3 prefix', () => {
     expect(ruleLines(outcome.stdout)['IsUnique "event_id"']).toBe('FAIL  3 rows, 2 duplicated: 1 value in more than one row, e.g. "a-0" (2 rows)');
   });
 
-  test('an object that cannot be read is a one-line error naming it, with S3\'s code, exit 1', async () => {
+  test('an object that cannot be read is a one-line error naming it, with S3\'s code, exit 3', async () => {
     const outcome = await run(['quality', '--path', 's3://lake/denied/', '--endpoint-url', s3.endpoint]);
 
-    expect(outcome.code).toBe(1);
+    expect(outcome.code).toBe(3);
     expect(outcome.stderr.split('\n').slice(1)).toEqual(['cdk-streaming-pipeline: cannot read s3://lake/denied/a.parquet: AccessDenied: Access Denied', '']);
   });
 
-  test('a bucket that does not exist is an error, exit 1', async () => {
+  test('a bucket that does not exist is an error, exit 3', async () => {
     const outcome = await run(['quality', '--path', 's3://nowhere/x/', '--endpoint-url', s3.endpoint]);
 
     expect(outcome).toEqual({
-      code: 1,
+      code: 3,
       stdout: '',
       stderr: 'cdk-streaming-pipeline: cannot list s3://nowhere/x/: NoSuchBucket: The specified bucket does not exist\n',
     });
