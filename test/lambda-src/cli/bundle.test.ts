@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { createServer, IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import { summaryCount } from './fixtures';
 import { LOAD_HELP, PROGRAM_HELP } from '../../../lambda-src/cli/help';
 import { closeEmulator, listenOnLoopback, TEST_CREDENTIALS, TEST_REGION } from '../../support/emulator';
 import { Kinesalite, startKinesalite } from '../../support/kinesalite';
@@ -52,14 +53,6 @@ async function runToEnd(args: string[], env: Record<string, string> = {}) {
   const cli = new Cli(args, env);
   const { code } = await cli.exited;
   return { code, stdout: cli.stdout, stderr: cli.stderr };
-}
-
-function summaryCount(stdout: string, label: string): number {
-  const match = new RegExp(`^  ${label} +([\\d,]+)`, 'm').exec(stdout);
-  if (match === null) {
-    throw new Error(`no "${label}" in the summary:\n${stdout}`);
-  }
-  return Number(match[1].replace(/,/g, ''));
 }
 
 let emulator: Kinesalite;

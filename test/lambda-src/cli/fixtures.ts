@@ -91,3 +91,12 @@ export class FaultyKinesis implements PutRecordsClient {
     return this.calls.flat().filter((sent) => sent.data === data).length;
   }
 }
+
+/** A figure of the load summary, e.g. the number in `sent  600 records`. */
+export function summaryCount(stdout: string, label: string): number {
+  const match = new RegExp(`^  ${label} +([\\d,]+)`, 'm').exec(stdout);
+  if (match === null) {
+    throw new Error(`no "${label}" in the summary:\n${stdout}`);
+  }
+  return Number(match[1].replace(/,/g, ''));
+}

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateStreamCommand, KinesisClient } from '@aws-sdk/client-kinesis';
 import kinesalite from 'kinesalite';
-import { TextBuffer } from './fixtures';
+import { summaryCount, TextBuffer } from './fixtures';
 import { LOAD_HELP, PROGRAM_HELP } from '../../../lambda-src/cli/help';
 import { CliIo, main } from '../../../lambda-src/cli/main';
 import { parseSchema } from '../../../lambda-src/enrichment-processor/config';
@@ -57,15 +57,6 @@ async function run(argv: string[], options: { endpoint?: string; stop?: AbortCon
   };
   const code = await main(io);
   return { code, stdout: stdout.text, stderr: stderr.text };
-}
-
-/** A figure of the summary, e.g. the number in `sent  600 records`. */
-function summaryCount(stdout: string, label: string): number {
-  const match = new RegExp(`^  ${label} +([\\d,]+)`, 'm').exec(stdout);
-  if (match === null) {
-    throw new Error(`no "${label}" in the summary:\n${stdout}`);
-  }
-  return Number(match[1].replace(/,/g, ''));
 }
 
 function templateFile(name: string, content: string): string {
